@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The libpmt authors */
+/*
+ * core.h - the core's shared state: the thread table, the ready queues and
+ * the scheduler lock.  Private to lib/; freestanding (no libc, no errno, no
+ * config.h).
+ */
+#ifndef PMT_CORE_H
+#define PMT_CORE_H
+
+#include <stdint.h>
+
+#include <pmt.h>
+
+#include "arch.h"
+#include "knobs.h"
+#include "port.h"
+#include "visibility.h"
+
+#define PMT_NLEVELS (PMT_PRIO_MAX + 1)
+#define PMT_MAP_WORDS ((PMT_CONFIG_MAX_THREADS + 63) / 64)
+
+enum pmt_state {
+	PMT_FREE = 0, /* slot unused */
+	PMT_READY,    /* in a ready queue */
+	PMT_RUNNING,  /* the current thread */
+	PMT_BLOCKED,  /* waiting in pmt_join() */
+	PMT_DONE      /* finished, waiting to be joined */
+};
+
+/* A thread control block.  Nothing outside lib/ sees it. */
+struct pmt_thread {
+	void *sp;                   /* saved stack pointer while parked */
+	struct pmt_thread *next;    /* link in a ready queue */
+	struct pmt_thread *joiner;  /* thread waiting in pmt_join() for us */
+	struct pmt_thread *joining; /* thread we wait for in pmt_join() */
+	void *(*entry)(void *);     /* entry function, kept for debuggers */
+	void *value;                /* entry's argument, then the exit value */
+	const unsigned char *stack_lo; /* caller-supplied stack; both NULL */
+	const unsigned char *stack_hi; /*   for the pmt_init() thread */
+	pmt_t id;                   /* generation * MAX_THREADS + slot */
+	unsigned stack_handle;      /* from pmt_port_stack_register() */
+	uint8_t state;              /* enum pmt_state */
+	uint8_t prio;               /* PMT_PRIO_MIN..PMT_PRIO_MAX */
+	uint8_t detached;           /* freed when done, cannot be joined */
+};
+
+struct pmt_queue {
+	struct pmt_thread *head, *tail;
+};
+
+struct pmt_core {
+	struct pmt_thread *current; /* the running thread */
+	uint32_t ready_map;         /* bit p set: ready[p] is not empty */
+	/*
+	 * Scheduler lock: a counter, not a signal mask.  Raised around every
+	 * change to the structures here; exactly 1 across every switch, and
+	 * dropped by the resumed side.  A tick that lands inside it must
+	 * defer to the end of the section.
+	 */
+	volatile unsigned preempt_count;
+	uint32_t alive;             /* threads not yet finished */
+	uint8_t initialised;
+	size_t stack_min;           /* pmt_port_stack_min(), cached */
+	struct pmt_stats stats;
+	uint64_t used[PMT_MAP_WORDS]; /* bit n set: threads[n] not FREE */
+	struct pmt_queue ready[PMT_NLEVELS];
+	struct pmt_thread threads[PMT_CONFIG_MAX_THREADS];
+};
+
+PMT_HIDDEN extern struct pmt_core pmt_core;
+
+#define pmt_barrier() __asm__ __volatile__("" ::: "memory")
+
+static inline void
+pmt_core_lock(void)
+{
+	pmt_core.preempt_count++;
+	pmt_barrier();
+}
+
+static inline void
+pmt_core_unlock(void)
+{
+	pmt_barrier();
+	pmt_core.preempt_count--;
+}
+
+/* sched.c: reports a switch made without the lock held exactly once. */
+PMT_HIDDEN _Noreturn void pmt_core_panic_lock(void);
+
+/* thread.c: id lookup.  Scheduler locked. */
+PMT_HIDDEN struct pmt_thread *pmt_thread_lookup(pmt_t id);
+
+/*
+ * First C code a new thread runs, called by the arch entry trampoline
+ * before entry(arg): drops the scheduler lock it inherited from the switch
+ * that started it.
+ */
+PMT_HIDDEN void pmt_core_thread_begin(void);
+
+#endif /* PMT_CORE_H */

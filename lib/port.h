@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The libpmt authors */
+/*
+ * port.h - what the core asks of its environment.  A port (lib/posix/ for
+ * hosted POSIX systems, a kernel for bare metal) defines every function
+ * declared here; they are the only symbols the core leaves undefined.  Each
+ * hook states its calling context.
+ */
+#ifndef PMT_PORT_H
+#define PMT_PORT_H
+
+#include <stddef.h>
+
+#include "visibility.h"
+
+/*
+ * Called once by pmt_init(), on the thread that becomes the first libpmt
+ * thread.  Returns 0 or a PMT_E* code, which pmt_init() passes on.
+ */
+PMT_HIDDEN int pmt_port_init(void);
+
+/*
+ * The smallest stack, in bytes, a thread may be given on this port: enough
+ * for the deepest frame the port can push onto a running thread (a signal
+ * frame, a trap frame), twice when ticks nest.  A multiple of
+ * PMT_STACK_ALIGN and never below PMT_STACK_MIN.  Any context.
+ */
+PMT_HIDDEN size_t pmt_port_stack_min(void);
+
+/*
+ * The switch bracket.  The core calls pmt_port_switch_enter() just before
+ * and pmt_port_switch_leave() just after its one call of pmt_arch_switch(),
+ * with the scheduler locked.  The key travels on the switching thread's own
+ * stack, so per-thread state of the execution context (errno on POSIX, the
+ * interrupt-enable bit on bare metal) follows the thread rather than the
+ * CPU.  A new thread does not return through a bracket; it starts with
+ * pmt_port_thread_begin() instead.
+ */
+PMT_HIDDEN unsigned long pmt_port_switch_enter(void);
+PMT_HIDDEN void pmt_port_switch_leave(unsigned long key);
+PMT_HIDDEN void pmt_port_thread_begin(void);
+
+/*
+ * A thread's stack comes into use (register) and goes out of use
+ * (deregister, given register's handle), for tools that watch memory:
+ * Valgrind must know each stack to tell a switch from a huge stack frame.
+ * Scheduler locked.  Ports without such tools return 0 and do nothing.
+ */
+PMT_HIDDEN unsigned pmt_port_stack_register(void *lo, size_t size);
+PMT_HIDDEN void pmt_port_stack_deregister(unsigned handle);
+
+/*
+ * The last thread has finished and none is left.  Ends the program
+ * (POSIX: exit(0)).  Called on the finishing thread's stack, scheduler
+ * locked.  Does not return.
+ */
+PMT_HIDDEN _Noreturn void pmt_port_exit(void);
+
+/*
+ * A broken invariant: report msg, which names what broke, and stop.  Any
+ * context.  Does not return.
+ */
+PMT_HIDDEN _Noreturn void pmt_port_panic(const char *msg);
+
+#endif /* PMT_PORT_H */

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The libpmt authors */
+/*
+ * port.c - the POSIX host port: the hooks of lib/port.h for a hosted
+ * program on Linux or another POSIX system.  The only part of libpmt that
+ * calls the C library.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef HAVE_SYS_AUXV_H
+#include <sys/auxv.h>
+#endif
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#endif
+
+#include <pmt.h>
+
+#include "../port.h"
+
+/* errno of the kernel thread that runs every libpmt thread: its address
+ * is fixed for that thread's life, so it is looked up once. */
+static int *errno_ptr;
+
+/* Thread context, once. */
+int
+pmt_port_init(void)
+{
+	errno_ptr = &errno;
+	return 0;
+}
+
+/* The kernel's signal frame size, as it reports it; 0 when unknown
+ * (older kernels, and qemu-user, report nothing). */
+static size_t
+signal_frame_size(void)
+{
+#if defined(HAVE_GETAUXVAL) && defined(AT_MINSIGSTKSZ)
+	return (size_t)getauxval(AT_MINSIGSTKSZ);
+#else
+	return 0;
+#endif
+}
+
+/*
+ * Any context.  A preempted thread holds a kernel signal frame plus the
+ * handler's and the scheduler's frames; with SA_NODEFER a nested tick can
+ * stack a second signal frame.  Hence twice the frame plus 4 KiB for the C
+ * frames, never below PMT_STACK_MIN.
+ */
+size_t
+pmt_port_stack_min(void)
+{
+	size_t frame = signal_frame_size(), min;
+
+#ifdef MINSIGSTKSZ
+	if (frame == 0)
+		frame = MINSIGSTKSZ;
+#endif
+	min = 2 * frame + 4096;
+	min = (min + PMT_STACK_ALIGN - 1) / PMT_STACK_ALIGN * PMT_STACK_ALIGN;
+	return min < PMT_STACK_MIN ? PMT_STACK_MIN : min;
+}
+
+/* Scheduler locked.  Valgrind's client requests cost a few instructions
+ * when the program does not run under Valgrind. */
+unsigned
+pmt_port_stack_register(void *lo, size_t size)
+{
+#ifdef HAVE_VALGRIND_VALGRIND_H
+	return VALGRIND_STACK_REGISTER(lo, (char *)lo + size);
+#else
+	(void)lo;
+	(void)size;
+	return 0;
+#endif
+}
+
+void
+pmt_port_stack_deregister(unsigned handle)
+{
+#ifdef HAVE_VALGRIND_VALGRIND_H
+	VALGRIND_STACK_DEREGISTER(handle);
+#else
+	(void)handle;
+#endif
+}
+
+/* Switch bracket, scheduler locked: errno belongs to the kernel thread,
+ * so each libpmt thread keeps its own on its stack across the switch. */
+unsigned long
+pmt_port_switch_enter(void)
+{
+	return (unsigned long)(unsigned)*errno_ptr;
+}
+
+void
+pmt_port_switch_leave(unsigned long key)
+{
+	*errno_ptr = (int)(unsigned)key;
+}
+
+/* New thread, scheduler locked: it starts with errno 0, as a new POSIX
+ * thread does. */
+void
+pmt_port_thread_begin(void)
+{
+	errno = 0;
+}
+
+/* Last thread finished, scheduler locked. */
+void
+pmt_port_exit(void)
+{
+	exit(0);
+}
+
+/* Any context: async-signal-safe output, then abort(). */
+void
+pmt_port_panic(const char *msg)
+{
+	ssize_t n = write(STDERR_FILENO, msg, strlen(msg));
+
+	n = write(STDERR_FILENO, "\n", 1);
+	(void)n;
+	abort();
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The libpmt authors */
+/*
+ * prio.c - giving up the CPU and changing priorities: pmt_yield(),
+ * pmt_setprio(), pmt_getprio().
+ */
+#include "sched.h"
+
+/* Thread context. */
+int
+pmt_yield(void)
+{
+	struct pmt_thread *self = pmt_core.current;
+
+	if (!pmt_core.initialised)
+		return PMT_ENOINIT;
+
+	pmt_core_lock();
+	pmt_core.stats.yields++;
+	/* Only a ready thread of our level or above may take over. */
+	if ((pmt_core.ready_map >> self->prio) != 0) {
+		pmt_sched_push_tail(self);
+		pmt_sched_switch(pmt_sched_pop());
+	}
+	pmt_core_unlock();
+	return 0;
+}
+
+/* Thread context. */
+int
+pmt_setprio(pmt_t tid, int prio)
+{
+	struct pmt_thread *self = pmt_core.current, *t;
+
+	if (!pmt_core.initialised)
+		return PMT_ENOINIT;
+	if (prio < PMT_PRIO_MIN || prio > PMT_PRIO_MAX)
+		return PMT_EPRIO;
+
+	pmt_core_lock();
+	t = pmt_thread_lookup(tid);
+	if (t == NULL) {
+		pmt_core_unlock();
+		return PMT_ESRCH;
+	}
+	if (t == self) {
+		self->prio = (uint8_t)prio;
+		/* Lowered below a ready thread: let it run. */
+		if ((pmt_core.ready_map >> prio) > 1) {
+			pmt_sched_push_tail(self);
+			pmt_sched_switch(pmt_sched_pop());
+		}
+	} else if (t->state == PMT_READY) {
+		pmt_sched_remove(t);
+		t->prio = (uint8_t)prio;
+		pmt_sched_push_tail(t);
+		pmt_sched_preempt_by(t);
+	} else {
+		t->prio = (uint8_t)prio;
+	}
+	pmt_core_unlock();
+	return 0;
+}
+
+/* Thread context. */
+int
+pmt_getprio(pmt_t tid, int *prio)
+{
+	const struct pmt_thread *t;
+
+	if (!pmt_core.initialised)
+		return PMT_ENOINIT;
+	if (prio == NULL)
+		return PMT_EINVAL;
+	pmt_core_lock();
+	t = pmt_thread_lookup(tid);
+	if (t != NULL)
+		*prio = t->prio;
+	pmt_core_unlock();
+	return t != NULL ? 0 : PMT_ESRCH;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The libpmt authors */
+/*
+ * sched.c - the scheduler's state and its rarely used operations; the
+ * hot ones are inline in sched.h.
+ */
+#include "sched.h"
+
+PMT_HIDDEN struct pmt_core pmt_core;
+
+/* Scheduler locked. */
+void
+pmt_sched_remove(struct pmt_thread *t)
+{
+	struct pmt_queue *q = &pmt_core.ready[t->prio];
+	struct pmt_thread **link = &q->head, *prev = NULL;
+
+	while (*link != t) {
+		if (*link == NULL)
+			pmt_port_panic("libpmt: a ready thread is missing from "
+			    "its ready queue (scheduler state corrupted)");
+		prev = *link;
+		link = &prev->next;
+	}
+	*link = t->next;
+	if (q->tail == t)
+		q->tail = prev;
+	if (q->head == NULL)
+		pmt_core.ready_map &= ~((uint32_t)1 << t->prio);
+	t->next = NULL;
+}
+
+/* Any context, scheduler locked: out of line, so the check in
+ * pmt_sched_switch() costs one compare. */
+void
+pmt_core_panic_lock(void)
+{
+	pmt_port_panic("libpmt: switch with the scheduler lock not held "
+	    "exactly once (scheduler state corrupted)");
+}
+
+/* New thread, scheduler locked by the switch that started it. */
+void
+pmt_core_thread_begin(void)
+{
+	pmt_port_thread_begin();
+	pmt_core_unlock();
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The libpmt authors */
+/*
+ * sched.h - the ready queues (one FIFO per priority and a bitmap of the
+ * non-empty ones, so picking the next thread is one count-leading-zeros)
+ * and the one place the core switches threads.  Inline: these run on
+ * every yield.  Every function here wants the scheduler locked.
+ */
+#ifndef PMT_SCHED_H
+#define PMT_SCHED_H
+
+#include "core.h"
+
+static inline void
+pmt_sched_mark(unsigned prio)
+{
+	pmt_core.ready_map |= (uint32_t)1 << prio;
+}
+
+/* t becomes READY, after its equals. */
+static inline void
+pmt_sched_push_tail(struct pmt_thread *t)
+{
+	struct pmt_queue *q = &pmt_core.ready[t->prio];
+
+	t->state = PMT_READY;
+	t->next = NULL;
+	if (q->tail != NULL)
+		q->tail->next = t;
+	else
+		q->head = t;
+	q->tail = t;
+	pmt_sched_mark(t->prio);
+}
+
+/* t becomes READY, before its equals: for a thread that lost the CPU to a
+ * higher priority one, so it resumes as if it had not been interrupted. */
+static inline void
+pmt_sched_push_head(struct pmt_thread *t)
+{
+	struct pmt_queue *q = &pmt_core.ready[t->prio];
+
+	t->state = PMT_READY;
+	t->next = q->head;
+	if (q->head == NULL)
+		q->tail = t;
+	q->head = t;
+	pmt_sched_mark(t->prio);
+}
+
+/* Takes the first thread of the highest non-empty level, or returns NULL
+ * when no thread is ready. */
+static inline struct pmt_thread *
+pmt_sched_pop(void)
+{
+	uint32_t map = pmt_core.ready_map;
+	struct pmt_queue *q;
+	struct pmt_thread *t;
+	unsigned prio;
+
+	if (map == 0)
+		return NULL;
+	prio = 31u - (unsigned)__builtin_clz(map);
+	q = &pmt_core.ready[prio];
+	t = q->head;
+	q->head = t->next;
+	if (q->head == NULL) {
+		q->tail = NULL;
+		pmt_core.ready_map = map & ~((uint32_t)1 << prio);
+	}
+	return t;
+}
+
+/*
+ * Scheduler locked exactly once.  Makes next the running thread.  The
+ * caller has already put the current thread where it belongs (a ready
+ * queue, a wait, or nowhere when it has finished) and set its state.
+ * Returns when the current thread is switched back to.
+ */
+static inline void
+pmt_sched_switch(struct pmt_thread *next)
+{
+	struct pmt_thread *prev = pmt_core.current;
+	unsigned long key;
+
+	next->state = PMT_RUNNING;
+	if (next == prev)
+		return;
+	if (pmt_core.preempt_count != 1)
+		pmt_core_panic_lock();
+	pmt_core.current = next;
+	pmt_core.stats.switches++;
+	key = pmt_port_switch_enter();
+	pmt_arch_switch(&prev->sp, next->sp);
+	pmt_port_switch_leave(key);
+}
+
+/* t has just become READY (queued); if it outranks the running thread,
+ * the running thread steps aside to the head of its level and t runs. */
+static inline void
+pmt_sched_preempt_by(const struct pmt_thread *t)
+{
+	struct pmt_thread *self = pmt_core.current;
+
+	if (t->prio <= self->prio)
+		return;
+	pmt_sched_push_head(self);
+	pmt_sched_switch(pmt_sched_pop());
+}
+
+/* t is READY: takes it out of its queue.  Linear in the length of t's
+ * level; only priority changes call it. */
+PMT_HIDDEN void pmt_sched_remove(struct pmt_thread *t);
+
+#endif /* PMT_SCHED_H */

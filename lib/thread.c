@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The libpmt authors */
+/*
+ * thread.c - the thread life cycle: spawn, exit, join, detach, and the
+ * thread table with its generation-counted ids.
+ */
+#include "sched.h"
+
+#define MAX_THREADS PMT_CONFIG_MAX_THREADS
+/* Largest generation that keeps generation * MAX_THREADS + slot in a pmt_t. */
+#define MAX_GENERATION ((UINT32_MAX - (MAX_THREADS - 1)) / MAX_THREADS)
+
+/* Scheduler locked.  The thread an id names, or NULL when the id is
+ * invalid or stale (its thread was joined or freed since). */
+struct pmt_thread *
+pmt_thread_lookup(pmt_t id)
+{
+	struct pmt_thread *t = &pmt_core.threads[id % MAX_THREADS];
+
+	if (id == PMT_THREAD_NONE || t->id != id || t->state == PMT_FREE)
+		return NULL;
+	return t;
+}
+
+static unsigned
+slot_of(const struct pmt_thread *t)
+{
+	return (unsigned)(t - pmt_core.threads);
+}
+
+/* Scheduler locked.  A free slot with a fresh id, or NULL. */
+static struct pmt_thread *
+slot_take(void)
+{
+	unsigned w, slot;
+	uint32_t gen;
+	struct pmt_thread *t;
+
+	for (w = 0; w < PMT_MAP_WORDS; w++) {
+		if (pmt_core.used[w] == UINT64_MAX)
+			continue;
+		slot = w * 64 + (unsigned)__builtin_ctzll(~pmt_core.used[w]);
+		if (slot >= MAX_THREADS)
+			return NULL;
+		pmt_core.used[w] |= (uint64_t)1 << (slot % 64);
+		t = &pmt_core.threads[slot];
+		gen = t->id / MAX_THREADS + 1;
+		if (gen > MAX_GENERATION)
+			gen = 1;
+		t->id = gen * MAX_THREADS + slot;
+		return t;
+	}
+	return NULL;
+}
+
+/* Scheduler locked.  The slot is free for reuse; its id is stale. */
+static void
+slot_free(struct pmt_thread *t)
+{
+	unsigned slot = slot_of(t);
+
+	t->state = PMT_FREE;
+	if (t->stack_lo != NULL)
+		pmt_port_stack_deregister(t->stack_handle);
+	t->stack_lo = t->stack_hi = NULL;
+	pmt_core.used[slot / 64] &= ~((uint64_t)1 << (slot % 64));
+}
+
+/* Scheduler locked.  Does [lo, hi) overlap the stack of a thread that has
+ * not been joined?  Visits only the slots in use. */
+static int
+stack_in_use(const unsigned char *lo, const unsigned char *hi)
+{
+	unsigned w;
+	uint64_t bits;
+	const struct pmt_thread *t;
+
+	for (w = 0; w < PMT_MAP_WORDS; w++) {
+		for (bits = pmt_core.used[w]; bits != 0; bits &= bits - 1) {
+			t = &pmt_core.threads[w * 64 +
+			    (unsigned)__builtin_ctzll(bits)];
+			if (lo < t->stack_hi && t->stack_lo < hi)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Thread context. */
+int
+pmt_spawn(pmt_t *tid, void *(*entry)(void *), void *arg, void *stack,
+    size_t size, int prio)
+{
+	const unsigned char *lo = stack;
+	struct pmt_thread *t;
+
+	if (!pmt_core.initialised)
+		return PMT_ENOINIT;
+	if (tid == NULL || entry == NULL || stack == NULL)
+		return PMT_EINVAL;
+	if ((uintptr_t)stack % PMT_STACK_ALIGN != 0)
+		return PMT_EALIGN;
+	if (size < pmt_core.stack_min || size > UINTPTR_MAX - (uintptr_t)lo)
+		return PMT_ESTACKSIZE;
+	if (prio < PMT_PRIO_MIN || prio > PMT_PRIO_MAX)
+		return PMT_EPRIO;
+
+	pmt_core_lock();
+	if (stack_in_use(lo, lo + size)) {
+		pmt_core_unlock();
+		return PMT_EBUSY;
+	}
+	t = slot_take();
+	if (t == NULL) {
+		pmt_core_unlock();
+		return PMT_EAGAIN;
+	}
+	t->joiner = t->joining = NULL;
+	t->entry = entry;
+	t->value = arg;
+	t->stack_lo = lo;
+	t->stack_hi = lo + size;
+	t->stack_handle = pmt_port_stack_register(stack, size);
+	t->prio = (uint8_t)prio;
+	t->detached = 0;
+	t->sp = pmt_arch_frame_init(stack, size, entry, arg);
+	*tid = t->id;
+	pmt_core.alive++;
+	pmt_core.stats.spawns++;
+	pmt_sched_push_tail(t);
+	pmt_sched_preempt_by(t);
+	pmt_core_unlock();
+	return 0;
+}
+
+/* Thread context; returns only on failure. */
+int
+pmt_exit(void *retval)
+{
+	struct pmt_thread *self = pmt_core.current, *next;
+
+	if (!pmt_core.initialised)
+		return PMT_ENOINIT;
+
+	pmt_core_lock();
+	self->value = retval;
+	self->state = PMT_DONE;
+	pmt_core.alive--;
+	pmt_core.stats.exits++;
+	if (self->joiner != NULL) {
+		pmt_sched_push_tail(self->joiner);
+		self->joiner->joining = NULL;
+	}
+	/* Still on this thread's stack until the switch below; nothing can
+	 * reuse the slot before then, as the lock is held. */
+	if (self->detached)
+		slot_free(self);
+	next = pmt_sched_pop();
+	if (next == NULL) {
+		/*
+		 * Every thread still alive waits for another, and a join that
+		 * would close such a circle is refused with PMT_EDEADLK, so an
+		 * empty ready queue means no thread is left.
+		 */
+		if (pmt_core.alive == 0)
+			pmt_port_exit();
+		pmt_port_panic("libpmt: the last runnable thread finished "
+		    "while others still wait (scheduler state corrupted)");
+	}
+	pmt_sched_switch(next);
+	pmt_port_panic("libpmt: a finished thread was resumed "
+	    "(scheduler state corrupted)");
+}
+
+/*
+ * Scheduler locked.  Would waiting for t never end?  True when t waits,
+ * through a chain of joins, for the caller, or when no other thread is
+ * ready to run.  While pmt_join() is the only wait, every chain of joins
+ * ends in a ready thread or in the caller, so the chain walk decides; the
+ * ready-queue test is the general rule that other kinds of wait rely on.
+ */
+static int
+join_would_deadlock(const struct pmt_thread *t)
+{
+	const struct pmt_thread *self = pmt_core.current;
+
+	for (; t != NULL; t = t->joining)
+		if (t == self)
+			return 1;
+	return pmt_core.ready_map == 0;
+}
+
+/* Thread context. */
+int
+pmt_join(pmt_t tid, void **retval)
+{
+	struct pmt_thread *self = pmt_core.current, *t;
+	int error = 0;
+
+	if (!pmt_core.initialised)
+		return PMT_ENOINIT;
+
+	pmt_core_lock();
+	t = pmt_thread_lookup(tid);
+	if (t == NULL)
+		error = PMT_ESRCH;
+	else if (t->detached)
+		error = PMT_EDETACHED;
+	else if (t->joiner != NULL)
+		error = PMT_EBUSY;
+	else if (t->state != PMT_DONE && join_would_deadlock(t))
+		error = PMT_EDEADLK;
+	if (error != 0) {
+		pmt_core_unlock();
+		return error;
+	}
+	if (t->state != PMT_DONE) {
+		t->joiner = self;
+		self->joining = t;
+		self->state = PMT_BLOCKED;
+		pmt_sched_switch(pmt_sched_pop());
+		/* t's pmt_exit() made us ready again. */
+	}
+	if (retval != NULL)
+		*retval = t->value;
+	slot_free(t);
+	pmt_core_unlock();
+	return 0;
+}
+
+/* Thread context. */
+int
+pmt_detach(pmt_t tid)
+{
+	struct pmt_thread *t;
+	int error = 0;
+
+	if (!pmt_core.initialised)
+		return PMT_ENOINIT;
+
+	pmt_core_lock();
+	t = pmt_thread_lookup(tid);
+	if (t == NULL)
+		error = PMT_ESRCH;
+	else if (t->detached)
+		error = PMT_EDETACHED;
+	else if (t->joiner != NULL)
+		error = PMT_EBUSY;
+	else if (t->state == PMT_DONE)
+		slot_free(t);
+	else
+		t->detached = 1;
+	pmt_core_unlock();
+	return error;
+}
+
+/* Thread context. */
+pmt_t
+pmt_self(void)
+{
+	if (!pmt_core.initialised)
+		return PMT_THREAD_NONE;
+	return pmt_core.current->id;
+}
+
+/* Thread context. */
+int
+pmt_init(void)
+{
+	struct pmt_thread *self;
+	int error;
+
+	if (pmt_core.initialised)
+		return PMT_EALREADY;
+	error = pmt_port_init();
+	if (error != 0)
+		return error;
+	pmt_core.stack_min = pmt_port_stack_min();
+	self = slot_take();
+	self->prio = PMT_PRIO_DEFAULT;
+	self->state = PMT_RUNNING;
+	pmt_core.current = self;
+	pmt_core.alive = 1;
+	pmt_core.initialised = 1;
+	return 0;
+}

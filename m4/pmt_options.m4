@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: ISC
+# PMT_MAX_THREADS: --with-max-threads=N, the size of the thread table.
+AC_DEFUN([PMT_MAX_THREADS], [
+  AC_ARG_WITH([max-threads],
+    [AS_HELP_STRING([--with-max-threads=N],
+      [size of the thread table, 2 to 4096, the main thread included (default 32)])],
+    [pmt_max_threads=$withval], [pmt_max_threads=32])
+  AS_CASE([$pmt_max_threads],
+    [''|*[[!0-9]]*], [AC_MSG_ERROR([--with-max-threads wants a number, not '$pmt_max_threads'])])
+  AS_IF([test "$pmt_max_threads" -lt 2 || test "$pmt_max_threads" -gt 4096],
+    [AC_MSG_ERROR([--with-max-threads=$pmt_max_threads is outside 2..4096])])
+  AC_SUBST([PMT_MAX_THREADS], [$pmt_max_threads])
+])
+
+# PMT_PREEMPTION: --enable-preemption=auto|yes|no, checked against what
+# PMT_SIGNALS found.  Records the decision for the POSIX port.
+AC_DEFUN([PMT_PREEMPTION], [
+  AC_REQUIRE([PMT_SIGNALS])
+  AC_ARG_ENABLE([preemption],
+    [AS_HELP_STRING([--enable-preemption=auto|yes|no],
+      [timer preemption through SIGALRM (default auto: when the host has it)])],
+    [], [enable_preemption=auto])
+  AS_IF([test "x$pmt_cv_have_sigalrm" = xyes &&
+         test "x$ac_cv_func_setitimer" = xyes &&
+         test "x$ac_cv_func_sigaction" = xyes],
+    [pmt_host_preempts=yes], [pmt_host_preempts=no])
+  AS_CASE([$enable_preemption],
+    [yes], [AS_IF([test "x$pmt_host_preempts" = xno],
+      [AC_MSG_ERROR([--enable-preemption=yes, but this host lacks SIGALRM, setitimer or sigaction])])
+      pmt_preemption=yes],
+    [no], [pmt_preemption=no],
+    [auto], [pmt_preemption=$pmt_host_preempts],
+    [AC_MSG_ERROR([--enable-preemption takes auto, yes or no, not '$enable_preemption'])])
+  AS_IF([test "x$pmt_preemption" = xyes],
+    [AC_DEFINE([PMT_HAVE_PREEMPTION], [1],
+      [Define to 1 if the POSIX port may preempt threads with SIGALRM.])
+     pmt_preemption_summary="host can preempt (not in libpmt 0.1: cooperative scheduling only)"],
+    [pmt_preemption_summary="no: cooperative only"])
+  AM_CONDITIONAL([PMT_PREEMPTION], [test "x$pmt_preemption" = xyes])
+])
