@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The libpmt authors */
+/*
+ * testutil.h - helpers shared by the Check unit tests: assertions that name
+ * libpmt errors, a pool of thread stacks, an event log that threads write
+ * and test bodies check, and the suite runner.
+ */
+#ifndef PMT_TESTUTIL_H
+#define PMT_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include <pmt.h>
+
+/* expr returns 0; on failure the message names the error. */
+#define ck_assert_pmt_ok(expr) ck_assert_pmt_eq((expr), 0)
+
+/* expr returns the libpmt code want (0 or a PMT_E* value). */
+#define ck_assert_pmt_eq(expr, want)                                         \
+	do {                                                                 \
+		int ck_pmt_got_ = (expr), ck_pmt_want_ = (want);             \
+		ck_assert_msg(ck_pmt_got_ == ck_pmt_want_,                   \
+		    "%s returned %d (%s), expected %d (%s)", #expr,          \
+		    ck_pmt_got_, pmt_strerror(ck_pmt_got_), ck_pmt_want_,    \
+		    pmt_strerror(ck_pmt_want_));                             \
+	} while (0)
+
+/*
+ * Stacks.  TEST_NSTACKS stacks of TEST_STACK_SIZE bytes, room to spare over
+ * pmt_stack_min() on machines with large signal frames.  Tests that need
+ * many or exactly minimal stacks cut the pool into slices with
+ * test_stack_slice() instead.
+ */
+#define TEST_STACK_SIZE (16384 * 4)
+#define TEST_NSTACKS 32
+PMT_STACK_DEFINE(test_stacks[TEST_NSTACKS], TEST_STACK_SIZE);
+
+/* Slice i of the pool when it is cut into pieces of size bytes (a multiple
+ * of PMT_STACK_ALIGN), or NULL when the pool has no slice i. */
+static inline void *
+test_stack_slice(size_t i, size_t size)
+{
+	if (size == 0 || i >= sizeof test_stacks / size)
+		return NULL;
+	return (unsigned char *)test_stacks + i * size;
+}
+
+/* pmt_spawn() on stack i of the pool. */
+static inline int
+test_spawn(pmt_t *tid, void *(*entry)(void *), void *arg, int stack, int prio)
+{
+	return pmt_spawn(tid, entry, arg, test_stacks[stack],
+	    sizeof test_stacks[stack], prio);
+}
+
+/*
+ * Event log.  Threads append one character per event; the test body
+ * compares the whole string once the threads are done, so a wrong order
+ * shows in the failure message.  Ints 0..9 are logged as digits.
+ */
+#define TEST_LOG_MAX 4096
+static char test_log_buf[TEST_LOG_MAX + 1];
+static size_t test_log_len;
+
+static inline void
+test_log(char c)
+{
+	/* Overflow shows as a '!' at the end, which no expected log has. */
+	if (test_log_len < TEST_LOG_MAX)
+		test_log_buf[test_log_len++] = c;
+	else
+		test_log_buf[TEST_LOG_MAX - 1] = '!';
+}
+
+static inline void
+test_log_int(int n)
+{
+	test_log(n >= 0 && n <= 9 ? (char)('0' + n) : '?');
+}
+
+#define ck_assert_log(expected) ck_assert_str_eq(test_log_buf, (expected))
+
+/* Suite runner for main(): always fork mode, so that every test gets a
+ * fresh process (and a fresh scheduler). */
+static inline int
+test_run_suite(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+#endif /* PMT_TESTUTIL_H */
