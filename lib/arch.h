@@ -20,6 +20,18 @@
 PMT_HIDDEN void pmt_arch_switch(void **save_sp, void *load_sp);
 
 /*
+ * pmt_arch_switch() for a caller in tail position, one that returns
+ * whatever this returns and has nothing left to do after the switch.
+ * key is kept in the parked frame.  When some thread switches back, the
+ * parked thread calls pmt_core_switch_resume(key) and returns its value
+ * to the caller's caller (when tail-called) by an indirect jump, not a
+ * ret, so no return-stack prediction is involved.  Either kind of switch
+ * resumes either kind of parked thread.  Scheduler locked.  Assembly.
+ */
+PMT_HIDDEN int pmt_arch_switch_return(void **save_sp, void *load_sp,
+    unsigned long key);
+
+/*
  * Builds the first frame of a new thread on stack[0..size) so that
  * pmt_arch_switch() to the returned stack pointer enters the entry
  * trampoline, which calls pmt_core_thread_begin(), then entry(arg), then

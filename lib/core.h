@@ -99,4 +99,12 @@ PMT_HIDDEN struct pmt_thread *pmt_thread_lookup(pmt_t id);
  */
 PMT_HIDDEN void pmt_core_thread_begin(void);
 
+/*
+ * First C code a thread parked by pmt_arch_switch_return() runs when it is
+ * resumed, called by the arch resume stub with the key of its switch
+ * bracket: ends the bracket and drops the scheduler lock the switch
+ * carried in.  Its return value is what pmt_arch_switch_return() returns.
+ */
+PMT_HIDDEN int pmt_core_switch_resume(unsigned long key);
+
 #endif /* PMT_CORE_H */

@@ -35,9 +35,18 @@ PMT_HIDDEN size_t pmt_port_stack_min(void);
  * interrupt-enable bit on bare metal) follows the thread rather than the
  * CPU.  A new thread does not return through a bracket; it starts with
  * pmt_port_thread_begin() instead.
+ *
+ * They run on every switch, and a call costs more there than its few
+ * instructions suggest (see pmt_sched_switch_return()), so a port may
+ * define the pair inline in a freestanding header of its own, named by the
+ * build as PMT_PORT_BRACKET_H (a string, e.g. "posix/bracket.h").
  */
+#ifdef PMT_PORT_BRACKET_H
+#include PMT_PORT_BRACKET_H
+#else
 PMT_HIDDEN unsigned long pmt_port_switch_enter(void);
 PMT_HIDDEN void pmt_port_switch_leave(unsigned long key);
+#endif
 PMT_HIDDEN void pmt_port_thread_begin(void);
 
 /*

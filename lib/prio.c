@@ -18,12 +18,13 @@ pmt_yield(void)
 	pmt_core_lock();
 	pmt_core.stats.yields++;
 	/* Only a ready thread of our level or above may take over. */
-	if ((pmt_core.ready_map >> self->prio) != 0) {
-		pmt_sched_push_tail(self);
-		pmt_sched_switch(pmt_sched_pop());
+	if (__builtin_expect((pmt_core.ready_map >> self->prio) == 0, 0)) {
+		pmt_core_unlock();
+		return 0;
 	}
-	pmt_core_unlock();
-	return 0;
+	pmt_sched_push_tail(self);
+	/* Tail position: see pmt_sched_switch_return(). */
+	return pmt_sched_switch_return(pmt_sched_pop());
 }
 
 /* Thread context. */

@@ -39,6 +39,16 @@ pmt_core_panic_lock(void)
 	    "exactly once (scheduler state corrupted)");
 }
 
+/* Thread resumed in pmt_arch_switch_return(), scheduler locked by the
+ * switch that resumed it. */
+int
+pmt_core_switch_resume(unsigned long key)
+{
+	pmt_port_switch_leave(key);
+	pmt_core_unlock();
+	return 0;
+}
+
 /* New thread, scheduler locked by the switch that started it. */
 void
 pmt_core_thread_begin(void)

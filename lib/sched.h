@@ -77,22 +77,57 @@ pmt_sched_pop(void)
  * queue, a wait, or nowhere when it has finished) and set its state.
  * Returns when the current thread is switched back to.
  */
-static inline void
-pmt_sched_switch(struct pmt_thread *next)
+static inline struct pmt_thread *
+pmt_sched_switch_begin(struct pmt_thread *next)
 {
 	struct pmt_thread *prev = pmt_core.current;
-	unsigned long key;
 
 	next->state = PMT_RUNNING;
 	if (next == prev)
-		return;
+		return NULL;
 	if (pmt_core.preempt_count != 1)
 		pmt_core_panic_lock();
 	pmt_core.current = next;
 	pmt_core.stats.switches++;
+	return prev;
+}
+
+static inline void
+pmt_sched_switch(struct pmt_thread *next)
+{
+	struct pmt_thread *prev = pmt_sched_switch_begin(next);
+	unsigned long key;
+
+	if (prev == NULL)
+		return;
 	key = pmt_port_switch_enter();
 	pmt_arch_switch(&prev->sp, next->sp);
 	pmt_port_switch_leave(key);
+}
+
+/*
+ * pmt_sched_switch() then pmt_core_unlock(), for a public entry point that
+ * has nothing left to do after the switch: `return
+ * pmt_sched_switch_return(next);' returns 0 once the caller is resumed.
+ * In tail position the compiler makes the switch a jump, so the resumed
+ * thread goes straight back to whoever called the entry point by the
+ * switch's indirect jump (predicted by branch history) instead of a ret
+ * the return-stack predictor gets wrong on every switch (its entries
+ * belong to the thread that left).  The switch bracket is kept: the key
+ * travels in the parked frame and pmt_core_switch_resume() hands it to
+ * pmt_port_switch_leave() on the resumed thread before the unlock.
+ */
+static inline int
+pmt_sched_switch_return(struct pmt_thread *next)
+{
+	struct pmt_thread *prev = pmt_sched_switch_begin(next);
+
+	if (prev == NULL) {
+		pmt_core_unlock();
+		return 0;
+	}
+	return pmt_arch_switch_return(&prev->sp, next->sp,
+	    pmt_port_switch_enter());
 }
 
 /* t has just become READY (queued); if it outranks the running thread,

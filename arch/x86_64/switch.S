@@ -33,27 +33,9 @@
 
 	.text
 
-/*
- * void pmt_arch_switch(void **save_sp, void *load_sp);
- *                            rdi            rsi
- *
- * Entry: rsp + 8 is 16-byte aligned (just after a call); (rsp) holds the
- * return address, which becomes the frame's PMT_FRAME_RIP slot.
- * Exit: on the stack load_sp names, with that thread's frame popped;
- * execution goes on at its saved PMT_FRAME_RIP: the return address of
- * its own pmt_arch_switch() call, or pmt_arch_trampoline for a new thread.
- */
-	.globl	pmt_arch_switch
-	.hidden	pmt_arch_switch
-	.type	pmt_arch_switch, @function
-	.p2align 4
-pmt_arch_switch:
-	.cfi_startproc
-	ENDBR
-	/* Make room for the frame below the return address. */
-	subq	$(PMT_FRAME_SIZE - 8), %rsp
-	.cfi_adjust_cfa_offset PMT_FRAME_SIZE - 8
-	/* Store the callee-saved registers of the thread leaving. */
+/* Stores the callee-saved registers and the FP control state of the
+ * thread leaving in the frame at rsp, and parks it: *rdi = rsp. */
+.macro	PMT_FRAME_SAVE
 	movq	%rbp, PMT_FRAME_RBP(%rsp)
 	.cfi_rel_offset %rbp, PMT_FRAME_RBP
 	movq	%rbx, PMT_FRAME_RBX(%rsp)
@@ -71,9 +53,15 @@ pmt_arch_switch:
 	fnstcw	PMT_FRAME_FPUCW(%rsp)
 	/* Park it: *save_sp = rsp. */
 	movq	%rsp, (%rdi)
-	/* Take the other stack.  Its frame has the same layout, so the CFI
-	 * above describes it as well. */
+.endm
+
+/* Takes the stack in rsi and resumes the thread parked there: pops its
+ * frame and jumps to its PMT_FRAME_RIP. */
+.macro	PMT_FRAME_LOAD
 	movq	%rsi, %rsp
+	/* Its frame is a plain one whatever kind of switch parked it (see
+	 * pmt_arch_switch_return), so this CFI describes it. */
+	.cfi_def_cfa_offset PMT_FRAME_SIZE
 	/* Its FP control state. */
 	ldmxcsr	PMT_FRAME_MXCSR(%rsp)
 	fldcw	PMT_FRAME_FPUCW(%rsp)
@@ -84,16 +72,102 @@ pmt_arch_switch:
 	movq	PMT_FRAME_R12(%rsp), %r12
 	movq	PMT_FRAME_RBX(%rsp), %rbx
 	movq	PMT_FRAME_RBP(%rsp), %rbp
-	/* Return through a jump rather than ret: in a ping-pong between two
-	 * threads the return-stack predictor would guess wrong every time.
-	 * rcx is caller-saved, so it is free here. */
+	/* Return through a jump rather than ret: the return-stack
+	 * predictor holds the leaving thread's return addresses, not the
+	 * resumed one's, while the indirect-branch predictor tells the two
+	 * threads apart by branch history.  rcx is caller-saved, so it is
+	 * free here. */
 	movq	PMT_FRAME_RIP(%rsp), %rcx
 	.cfi_register %rip, %rcx
 	addq	$PMT_FRAME_SIZE, %rsp
 	.cfi_adjust_cfa_offset -PMT_FRAME_SIZE
 	jmp	*%rcx
+.endm
+
+/*
+ * void pmt_arch_switch(void **save_sp, void *load_sp);
+ *                            rdi            rsi
+ *
+ * Entry: rsp + 8 is 16-byte aligned (just after a call); (rsp) holds the
+ * return address, which becomes the frame's PMT_FRAME_RIP slot.
+ * Exit: on the stack load_sp names, with that thread's frame popped;
+ * execution goes on at its saved PMT_FRAME_RIP: the return address of
+ * its own pmt_arch_switch() call, pmt_arch_resume for a thread parked by
+ * pmt_arch_switch_return(), or pmt_arch_trampoline for a new thread.
+ */
+	.globl	pmt_arch_switch
+	.hidden	pmt_arch_switch
+	.type	pmt_arch_switch, @function
+	.p2align 4
+pmt_arch_switch:
+	.cfi_startproc
+	ENDBR
+	/* Make room for the frame below the return address. */
+	subq	$(PMT_FRAME_SIZE - 8), %rsp
+	.cfi_adjust_cfa_offset PMT_FRAME_SIZE - 8
+	PMT_FRAME_SAVE
+	PMT_FRAME_LOAD
 	.cfi_endproc
 	.size	pmt_arch_switch, . - pmt_arch_switch
+
+/*
+ * int pmt_arch_switch_return(void **save_sp, void *load_sp,
+ *                                   rdi            rsi
+ *     unsigned long key);
+ *                   rdx
+ *
+ * Entry: as pmt_arch_switch(), usually reached by a jump from a C caller
+ * in tail position, so (rsp) is the return address into the caller's
+ * caller.  Parks a plain frame whose PMT_FRAME_RIP is pmt_arch_resume,
+ * with key and then that return address above it:
+ *   rsp + PMT_FRAME_SIZE      key
+ *   rsp + PMT_FRAME_SIZE + 8  return address (already there at entry)
+ * The frame stays 16-byte aligned, as a plain one is.
+ */
+	.globl	pmt_arch_switch_return
+	.hidden	pmt_arch_switch_return
+	.type	pmt_arch_switch_return, @function
+	.p2align 4
+pmt_arch_switch_return:
+	.cfi_startproc
+	ENDBR
+	pushq	%rdx
+	.cfi_adjust_cfa_offset 8
+	leaq	pmt_arch_resume(%rip), %rax
+	pushq	%rax
+	.cfi_adjust_cfa_offset 8
+	subq	$(PMT_FRAME_SIZE - 8), %rsp
+	.cfi_adjust_cfa_offset PMT_FRAME_SIZE - 8
+	PMT_FRAME_SAVE
+	PMT_FRAME_LOAD
+	.cfi_endproc
+	.size	pmt_arch_switch_return, . - pmt_arch_switch_return
+
+/*
+ * Where a thread parked by pmt_arch_switch_return() resumes, entered by
+ * the jump that ends a switch, its callee-saved registers and FP control
+ * state already back, rsp 16-byte aligned and pointing at key, with the
+ * return address above it.  Calls pmt_core_switch_resume(key) (ends the
+ * switch bracket, drops the scheduler lock), then returns its value
+ * through that address, again by a jump.
+ */
+	.globl	pmt_arch_resume
+	.hidden	pmt_arch_resume
+	.type	pmt_arch_resume, @function
+	.p2align 4
+pmt_arch_resume:
+	.cfi_startproc
+	.cfi_def_cfa_offset 16
+	ENDBR
+	movq	(%rsp), %rdi		/* key */
+	call	pmt_core_switch_resume
+	movq	8(%rsp), %rcx		/* return address */
+	.cfi_register %rip, %rcx
+	addq	$16, %rsp
+	.cfi_def_cfa_offset 0
+	jmp	*%rcx
+	.cfi_endproc
+	.size	pmt_arch_resume, . - pmt_arch_resume
 
 /*
  * The first code of every new thread, entered by pmt_arch_switch() on a

@@ -24,14 +24,15 @@
 #include "../port.h"
 
 /* errno of the kernel thread that runs every libpmt thread: its address
- * is fixed for that thread's life, so it is looked up once. */
-static int *errno_ptr;
+ * is fixed for that thread's life, so it is looked up once.  Also read by
+ * the inline switch bracket of bracket.h. */
+PMT_HIDDEN int *pmt_port_errno_ptr;
 
 /* Thread context, once. */
 int
 pmt_port_init(void)
 {
-	errno_ptr = &errno;
+	pmt_port_errno_ptr = &errno;
 	return 0;
 }
 
@@ -91,19 +92,22 @@ pmt_port_stack_deregister(unsigned handle)
 #endif
 }
 
+#ifndef PMT_PORT_BRACKET_H
 /* Switch bracket, scheduler locked: errno belongs to the kernel thread,
- * so each libpmt thread keeps its own on its stack across the switch. */
+ * so each libpmt thread keeps its own on its stack across the switch.
+ * Out of line for a core built without bracket.h. */
 unsigned long
 pmt_port_switch_enter(void)
 {
-	return (unsigned long)(unsigned)*errno_ptr;
+	return (unsigned long)(unsigned)*pmt_port_errno_ptr;
 }
 
 void
 pmt_port_switch_leave(unsigned long key)
 {
-	*errno_ptr = (int)(unsigned)key;
+	*pmt_port_errno_ptr = (int)(unsigned)key;
 }
+#endif
 
 /* New thread, scheduler locked: it starts with errno 0, as a new POSIX
  * thread does. */
