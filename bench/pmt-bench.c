@@ -301,18 +301,26 @@ sem_wait_check(sem_t *sem)
 			sys_check(errno, "sem_wait");
 }
 
-static void *
-ping_thread(void *arg)
+/* Both ping-pong threads: pin to CPU 0, then start together. */
+static void
+pingpong_start(struct pingpong *pp)
 {
-	struct pingpong *pp = arg;
-	double t0;
-	long i;
 	int error;
 
 	pin_self();
 	error = pthread_barrier_wait(&pp->start);
 	if (error != PTHREAD_BARRIER_SERIAL_THREAD)
 		sys_check(error, "pthread_barrier_wait");
+}
+
+static void *
+ping_thread(void *arg)
+{
+	struct pingpong *pp = arg;
+	double t0;
+	long i;
+
+	pingpong_start(pp);
 	t0 = now_ns();
 	for (i = 0; i < pp->n; i++) {
 		sem_post(&pp->pong);
@@ -327,12 +335,8 @@ pong_thread(void *arg)
 {
 	struct pingpong *pp = arg;
 	long i;
-	int error;
 
-	pin_self();
-	error = pthread_barrier_wait(&pp->start);
-	if (error != PTHREAD_BARRIER_SERIAL_THREAD)
-		sys_check(error, "pthread_barrier_wait");
+	pingpong_start(pp);
 	for (i = 0; i < pp->n; i++) {
 		sem_wait_check(&pp->pong);
 		sem_post(&pp->ping);

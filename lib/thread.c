@@ -190,25 +190,36 @@ join_would_deadlock(const struct pmt_thread *t)
 	return pmt_core.ready_map == 0;
 }
 
+/* Scheduler locked.  Finds the thread tid names for pmt_join() or
+ * pmt_detach(): one that is neither detached nor waited for already. */
+static int
+lookup_joinable(pmt_t tid, struct pmt_thread **tp)
+{
+	struct pmt_thread *t = pmt_thread_lookup(tid);
+
+	if (t == NULL)
+		return PMT_ESRCH;
+	if (t->detached)
+		return PMT_EDETACHED;
+	if (t->joiner != NULL)
+		return PMT_EBUSY;
+	*tp = t;
+	return 0;
+}
+
 /* Thread context. */
 int
 pmt_join(pmt_t tid, void **retval)
 {
-	struct pmt_thread *self = pmt_core.current, *t;
-	int error = 0;
+	struct pmt_thread *self = pmt_core.current, *t = NULL;
+	int error;
 
 	if (!pmt_core.initialised)
 		return PMT_ENOINIT;
 
 	pmt_core_lock();
-	t = pmt_thread_lookup(tid);
-	if (t == NULL)
-		error = PMT_ESRCH;
-	else if (t->detached)
-		error = PMT_EDETACHED;
-	else if (t->joiner != NULL)
-		error = PMT_EBUSY;
-	else if (t->state != PMT_DONE && join_would_deadlock(t))
+	error = lookup_joinable(tid, &t);
+	if (error == 0 && t->state != PMT_DONE && join_would_deadlock(t))
 		error = PMT_EDEADLK;
 	if (error != 0) {
 		pmt_core_unlock();
@@ -232,23 +243,17 @@ pmt_join(pmt_t tid, void **retval)
 int
 pmt_detach(pmt_t tid)
 {
-	struct pmt_thread *t;
-	int error = 0;
+	struct pmt_thread *t = NULL;
+	int error;
 
 	if (!pmt_core.initialised)
 		return PMT_ENOINIT;
 
 	pmt_core_lock();
-	t = pmt_thread_lookup(tid);
-	if (t == NULL)
-		error = PMT_ESRCH;
-	else if (t->detached)
-		error = PMT_EDETACHED;
-	else if (t->joiner != NULL)
-		error = PMT_EBUSY;
-	else if (t->state == PMT_DONE)
+	error = lookup_joinable(tid, &t);
+	if (error == 0 && t->state == PMT_DONE)
 		slot_free(t);
-	else
+	else if (error == 0)
 		t->detached = 1;
 	pmt_core_unlock();
 	return error;
