@@ -59,7 +59,7 @@ struct sample {
 struct bench {
 	const char *name; /* the operation, as the details list names it */
 	struct sample (*run)(long n);
-	long iterations;  /* calibrated n */
+	long iterations;           /* calibrated n */
 	double per_op[MAX_ROUNDS]; /* ns per operation, one per round */
 	double median, min, max;
 };
@@ -84,8 +84,8 @@ static void
 pmt_check(int error, const char *what)
 {
 	if (error != 0) {
-		fprintf(stderr, "pmt-bench: %s: %s\n", what,
-		    pmt_strerror(error));
+		fprintf(
+		    stderr, "pmt-bench: %s: %s\n", what, pmt_strerror(error));
 		exit(1);
 	}
 }
@@ -128,8 +128,7 @@ yield_partner(void *arg)
  * count comes from pmt_stats(), so it is exact.
  */
 static struct sample
-pmt_ring(long n, pmt_t *tids, unsigned char *stacks, size_t size,
-    int nthreads)
+pmt_ring(long n, pmt_t *tids, unsigned char *stacks, size_t size, int nthreads)
 {
 	struct sample s;
 	uint64_t sw0;
@@ -139,8 +138,9 @@ pmt_ring(long n, pmt_t *tids, unsigned char *stacks, size_t size,
 
 	stop = 0;
 	for (k = 0; k < nthreads; k++)
-		pmt_check(pmt_spawn(&tids[k], yield_partner, NULL,
-		    stacks + (size_t)k * size, size, PMT_PRIO_DEFAULT),
+		pmt_check(
+		    pmt_spawn(&tids[k], yield_partner, NULL,
+		        stacks + (size_t)k * size, size, PMT_PRIO_DEFAULT),
 		    "pmt_spawn");
 	/* Let every partner start, outside the timed part. */
 	pmt_check(pmt_yield(), "pmt_yield");
@@ -173,8 +173,8 @@ static int ring_threads;
 static struct sample
 pmt_yield_many(long n)
 {
-	return pmt_ring(n, ring_tids, ring_stacks, ring_stack_size,
-	    ring_threads);
+	return pmt_ring(
+	    n, ring_tids, ring_stacks, ring_stack_size, ring_threads);
 }
 
 static void *
@@ -195,7 +195,8 @@ pmt_spawn_join(long n)
 	t0 = now_ns();
 	for (i = 0; i < n; i++) {
 		pmt_check(pmt_spawn(&tid, trivial, NULL, pmt_stack,
-		    sizeof pmt_stack, PMT_PRIO_DEFAULT), "pmt_spawn");
+		              sizeof pmt_stack, PMT_PRIO_DEFAULT),
+		    "pmt_spawn");
 		pmt_check(pmt_join(tid, NULL), "pmt_join");
 	}
 	s.ns = now_ns() - t0;
@@ -356,12 +357,10 @@ pthread_pingpong(long n)
 	pp.n = n;
 	if (sem_init(&pp.ping, 0, 0) != 0 || sem_init(&pp.pong, 0, 0) != 0)
 		sys_check(errno, "sem_init");
-	sys_check(pthread_barrier_init(&pp.start, NULL, 2),
-	    "pthread_barrier_init");
-	sys_check(pthread_create(&a, NULL, ping_thread, &pp),
-	    "pthread_create");
-	sys_check(pthread_create(&b, NULL, pong_thread, &pp),
-	    "pthread_create");
+	sys_check(
+	    pthread_barrier_init(&pp.start, NULL, 2), "pthread_barrier_init");
+	sys_check(pthread_create(&a, NULL, ping_thread, &pp), "pthread_create");
+	sys_check(pthread_create(&b, NULL, pong_thread, &pp), "pthread_create");
 	sys_check(pthread_join(a, NULL), "pthread_join");
 	sys_check(pthread_join(b, NULL), "pthread_join");
 	pthread_barrier_destroy(&pp.start);
@@ -390,8 +389,8 @@ create_driver(void *arg)
 	pin_self();
 	t0 = now_ns();
 	for (i = 0; i < cj->n; i++) {
-		sys_check(pthread_create(&t, NULL, trivial, NULL),
-		    "pthread_create");
+		sys_check(
+		    pthread_create(&t, NULL, trivial, NULL), "pthread_create");
 		sys_check(pthread_join(t, NULL), "pthread_join");
 	}
 	cj->ns = now_ns() - t0;
@@ -428,20 +427,16 @@ enum {
 };
 
 static struct bench benches[NBENCH] = {
-	[B_PMT_YIELD] = { "pmt_yield (2 threads)", pmt_yield_2, 0, { 0 },
-	    0, 0, 0 },
-	[B_PMT_YIELD_MANY] = { "pmt_yield (all slots)", pmt_yield_many, 0,
-	    { 0 }, 0, 0, 0 },
-	[B_PMT_SPAWN] = { "pmt_spawn+pmt_join", pmt_spawn_join, 0, { 0 },
-	    0, 0, 0 },
-	[B_UC_SWAP] = { "swapcontext ping-pong", uc_pingpong, 0, { 0 },
-	    0, 0, 0 },
-	[B_UC_CREATE] = { "makecontext+swapcontext", uc_create, 0, { 0 },
-	    0, 0, 0 },
-	[B_PT_SWITCH] = { "sem ping-pong (1 CPU)", pthread_pingpong, 0,
-	    { 0 }, 0, 0, 0 },
-	[B_PT_CREATE] = { "pthread_create+join", pthread_create_join, 0,
-	    { 0 }, 0, 0, 0 },
+    [B_PMT_YIELD] = {"pmt_yield (2 threads)", pmt_yield_2, 0, {0}, 0, 0, 0},
+    [B_PMT_YIELD_MANY] = {"pmt_yield (all slots)", pmt_yield_many, 0, {0}, 0, 0,
+        0},
+    [B_PMT_SPAWN] = {"pmt_spawn+pmt_join", pmt_spawn_join, 0, {0}, 0, 0, 0},
+    [B_UC_SWAP] = {"swapcontext ping-pong", uc_pingpong, 0, {0}, 0, 0, 0},
+    [B_UC_CREATE] = {"makecontext+swapcontext", uc_create, 0, {0}, 0, 0, 0},
+    [B_PT_SWITCH] = {"sem ping-pong (1 CPU)", pthread_pingpong, 0, {0}, 0, 0,
+        0},
+    [B_PT_CREATE] = {"pthread_create+join", pthread_create_join, 0, {0}, 0, 0,
+        0},
 };
 
 /*
@@ -484,8 +479,8 @@ summarise(struct bench *b)
 	qsort(v, (size_t)rounds, sizeof v[0], cmp_double);
 	b->min = v[0];
 	b->max = v[rounds - 1];
-	b->median = rounds % 2 ? v[rounds / 2] :
-	    (v[rounds / 2 - 1] + v[rounds / 2]) / 2;
+	b->median = rounds % 2 ? v[rounds / 2]
+	                       : (v[rounds / 2 - 1] + v[rounds / 2]) / 2;
 }
 
 /* The first CPU this process may run on, CPU 0 on most machines, or -1
@@ -553,9 +548,10 @@ print_header(void)
 #endif
 	printf("rounds: %d, interleaved, medians reported\n", rounds);
 	printf("iterations: %ld pmt_yield, %ld pmt_spawn+pmt_join, ... per "
-	    "round,\n    calibrated to about %.0f ms per measurement "
-	    "(all listed below)\n", benches[B_PMT_YIELD].iterations,
-	    benches[B_PMT_SPAWN].iterations, target_ns / 1e6);
+	       "round,\n    calibrated to about %.0f ms per measurement "
+	       "(all listed below)\n",
+	    benches[B_PMT_YIELD].iterations, benches[B_PMT_SPAWN].iterations,
+	    target_ns / 1e6);
 	if (pin_cpu >= 0)
 		printf("pthreads: all pinned to CPU %d\n", pin_cpu);
 	else
@@ -615,7 +611,7 @@ print_table(int csv)
 	snprintf(many, sizeof many, "switch (%d threads)", ring_threads + 1);
 	if (csv) {
 		printf("operation,libpmt_ns,ucontext_ns,pthread_ns,"
-		    "ucontext_per_libpmt,pthread_per_libpmt\n");
+		       "ucontext_per_libpmt,pthread_per_libpmt\n");
 	} else {
 		printf("%-22s %10s %11s %11s %10s %10s\n", "operation",
 		    "libpmt ns", "ucontext ns", "pthread ns", "uc/libpmt",
@@ -624,11 +620,11 @@ print_table(int csv)
 		    "---------", "-----------", "----------", "---------",
 		    "---------");
 	}
-	print_row(csv, "switch (2 threads)", B_PMT_YIELD, B_UC_SWAP,
-	    B_PT_SWITCH);
+	print_row(
+	    csv, "switch (2 threads)", B_PMT_YIELD, B_UC_SWAP, B_PT_SWITCH);
 	print_row(csv, many, B_PMT_YIELD_MANY, -1, -1);
-	print_row(csv, "create+run+join", B_PMT_SPAWN, B_UC_CREATE,
-	    B_PT_CREATE);
+	print_row(
+	    csv, "create+run+join", B_PMT_SPAWN, B_UC_CREATE, B_PT_CREATE);
 }
 
 static void
@@ -637,8 +633,8 @@ print_details(void)
 	int k;
 
 	printf("\nns per operation over %d rounds:\n", rounds);
-	printf("  %-26s %10s %10s %10s %12s\n", "measurement", "median",
-	    "min", "max", "iterations");
+	printf("  %-26s %10s %10s %10s %12s\n", "measurement", "median", "min",
+	    "max", "iterations");
 	for (k = 0; k < NBENCH; k++)
 		printf("  %-26s %10.1f %10.1f %10.1f %12ld\n", benches[k].name,
 		    benches[k].median, benches[k].min, benches[k].max,
@@ -654,23 +650,24 @@ print_targets(void)
 	double uc = benches[B_UC_SWAP].median;
 
 	printf("\ntargets (for a 2 vCPU AMD EPYC Zen 3 VM; benchmarks, not "
-	    "tests):\n");
+	       "tests):\n");
 	printf("  pmt_yield: %.1f ns (target <= %.0f ns): %s\n", yield,
 	    TARGET_YIELD_NS, verdict(yield <= TARGET_YIELD_NS));
 	printf("  pmt_yield vs swapcontext: %.1fx faster (target >= %.0fx): "
-	    "%s\n", uc / yield, TARGET_YIELD_VS_UCONTEXT,
+	       "%s\n",
+	    uc / yield, TARGET_YIELD_VS_UCONTEXT,
 	    verdict(uc / yield >= TARGET_YIELD_VS_UCONTEXT));
 	printf("  pmt_yield, %d threads vs 2: %.2fx the cost (target: "
-	    "independent\n    of the thread count, here within %.1fx): %s\n",
+	       "independent\n    of the thread count, here within %.1fx): %s\n",
 	    ring_threads + 1, many / yield, TARGET_FLAT_RATIO,
 	    verdict(many / yield <= TARGET_FLAT_RATIO));
 	printf("  pmt_spawn+run+pmt_join: %.1f ns (target < %.0f ns): %s\n",
 	    spawn, TARGET_SPAWN_NS, verdict(spawn < TARGET_SPAWN_NS));
 	printf("  not measured here: pmt_yield against GNU Pth and State "
-	    "Threads (not linked);\n    preemption overhead (no preemption "
-	    "yet); priority wake-up (no blocking\n    primitive besides "
-	    "pmt_join yet); thread control block size (not visible\n"
-	    "    through pmt.h)\n");
+	       "Threads (not linked);\n    preemption overhead (no preemption "
+	       "yet); priority wake-up (no blocking\n    primitive besides "
+	       "pmt_join yet); thread control block size (not visible\n"
+	       "    through pmt.h)\n");
 }
 
 static void
@@ -699,9 +696,10 @@ main(int argc, char **argv)
 
 	pmt_check(pmt_init(), "pmt_init");
 	if (pmt_stack_min() > STACK_SIZE) {
-		fprintf(stderr, "pmt-bench: pmt_stack_min() is %zu bytes, "
-		    "more than the %d of the static stacks\n", pmt_stack_min(),
-		    STACK_SIZE);
+		fprintf(stderr,
+		    "pmt-bench: pmt_stack_min() is %zu bytes, "
+		    "more than the %d of the static stacks\n",
+		    pmt_stack_min(), STACK_SIZE);
 		return 1;
 	}
 
@@ -709,9 +707,9 @@ main(int argc, char **argv)
 	pmt_check(pmt_stats(&st), "pmt_stats");
 	ring_threads = (int)st.max_threads - 1;
 	ring_stack_size = (pmt_stack_min() + PMT_STACK_PAGE - 1) /
-	    PMT_STACK_PAGE * PMT_STACK_PAGE;
-	ring_stacks = aligned_alloc(PMT_STACK_PAGE,
-	    (size_t)ring_threads * ring_stack_size);
+	                  PMT_STACK_PAGE * PMT_STACK_PAGE;
+	ring_stacks = aligned_alloc(
+	    PMT_STACK_PAGE, (size_t)ring_threads * ring_stack_size);
 	ring_tids = calloc((size_t)ring_threads, sizeof ring_tids[0]);
 	if (ring_stacks == NULL || ring_tids == NULL) {
 		fprintf(stderr, "pmt-bench: out of memory for %d stacks\n",

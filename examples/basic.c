@@ -22,9 +22,7 @@ struct worker {
 	char result[32]; /* what the thread hands back to its joiner */
 };
 
-static struct worker workers[NWORKERS] = {
-	{ "A", "" }, { "B", "" }, { "C", "" }
-};
+static struct worker workers[NWORKERS] = {{"A", ""}, {"B", ""}, {"C", ""}};
 
 /* Reports a failed libpmt call and ends the program. */
 static void
@@ -49,8 +47,8 @@ run(void *arg)
 		/* Let the other threads of this priority run. */
 		check(pmt_yield(), "pmt_yield");
 	}
-	snprintf(w->result, sizeof w->result, "%s did %d steps", w->name,
-	    NSTEPS);
+	snprintf(
+	    w->result, sizeof w->result, "%s did %d steps", w->name, NSTEPS);
 	return w->result;
 }
 
@@ -62,8 +60,10 @@ main(void)
 	int i;
 
 	if (pmt_stack_min() > STACK_SIZE) {
-		fprintf(stderr, "basic: stacks of %d bytes are below this "
-		    "machine's minimum of %zu\n", STACK_SIZE, pmt_stack_min());
+		fprintf(stderr,
+		    "basic: stacks of %d bytes are below this "
+		    "machine's minimum of %zu\n",
+		    STACK_SIZE, pmt_stack_min());
 		return 1;
 	}
 
@@ -76,7 +76,8 @@ main(void)
 	 */
 	for (i = 0; i < NWORKERS; i++)
 		check(pmt_spawn(&tids[i], run, &workers[i], stacks[i],
-		    sizeof stacks[i], PMT_PRIO_DEFAULT), "pmt_spawn");
+		          sizeof stacks[i], PMT_PRIO_DEFAULT),
+		    "pmt_spawn");
 
 	/*
 	 * The first join blocks main; A, B and C then run in turn, one step

@@ -34,8 +34,8 @@ static void
 check(int error, const char *what)
 {
 	if (error != 0) {
-		fprintf(stderr, "priority: %s: %s\n", what,
-		    pmt_strerror(error));
+		fprintf(
+		    stderr, "priority: %s: %s\n", what, pmt_strerror(error));
 		exit(1);
 	}
 }
@@ -72,8 +72,8 @@ run(void *arg)
 	for (step = 1; step <= t->steps; step++) {
 		if (step > 1)
 			check(pmt_yield(), "pmt_yield");
-		printf("  %s (priority %d): step %d\n", t->name, my_prio(),
-		    step);
+		printf(
+		    "  %s (priority %d): step %d\n", t->name, my_prio(), step);
 		if (step == 1)
 			t->first = seq;
 		t->last = seq++;
@@ -97,8 +97,8 @@ start(struct task *t, int prio, int n)
 static void
 by_priority(void)
 {
-	struct task low = { "low", 2, 0, 0, 0 }, high = { "high", 2, 0, 0, 0 },
-	    mid = { "mid", 2, 0, 0, 0 };
+	struct task low = {"low", 2, 0, 0, 0}, high = {"high", 2, 0, 0, 0},
+	            mid = {"mid", 2, 0, 0, 0};
 	pmt_t tids[3];
 	int i;
 
@@ -107,8 +107,8 @@ by_priority(void)
 	tids[1] = start(&high, 10, 1);
 	tids[2] = start(&mid, 5, 2);
 	printf("main (priority %d): spawned low (1), high (10), mid (5); "
-	    "none has run yet: %s\n", my_prio(),
-	    yes(low.ran + high.ran + mid.ran == 0));
+	       "none has run yet: %s\n",
+	    my_prio(), yes(low.ran + high.ran + mid.ran == 0));
 	/* Joining low blocks main, so the ready threads get the CPU. */
 	for (i = 0; i < 3; i++)
 		check(pmt_join(tids[i], NULL), "pmt_join");
@@ -120,8 +120,7 @@ by_priority(void)
 static void
 round_robin(void)
 {
-	struct task ping = { "ping", 3, 0, 0, 0 },
-	    pong = { "pong", 3, 0, 0, 0 };
+	struct task ping = {"ping", 3, 0, 0, 0}, pong = {"pong", 3, 0, 0, 0};
 	pmt_t a, b;
 
 	printf("2. round robin among equals\n");
@@ -132,7 +131,7 @@ round_robin(void)
 	/* Alternating, ping's lines are every other one, pong's between. */
 	printf("main: joined ping and pong; they alternated: %s\n",
 	    yes(pong.first == ping.first + 1 && pong.last == ping.last + 1 &&
-	    ping.last - ping.first == 2 * (ping.steps - 1)));
+	        ping.last - ping.first == 2 * (ping.steps - 1)));
 }
 
 /* Part 3: a ready thread of low priority waits for as long as main runs,
@@ -141,18 +140,18 @@ round_robin(void)
 static void
 raise_waiting(void)
 {
-	struct task w = { "waiter", 1, 0, 0, 0 };
+	struct task w = {"waiter", 1, 0, 0, 0};
 	pmt_t tid;
 
 	printf("3. pmt_setprio raises a waiting thread\n");
 	tid = start(&w, 2, 0);
 	check(pmt_yield(), "pmt_yield");
 	printf("main: waiter (priority 2) still waits after main's yield: "
-	    "%s\n", yes(w.ran == 0));
+	       "%s\n",
+	    yes(w.ran == 0));
 	printf("main: raising waiter to priority 20\n");
 	check(pmt_setprio(tid, 20), "pmt_setprio");
-	printf("main: back from pmt_setprio; waiter has run: %s\n",
-	    yes(w.ran));
+	printf("main: back from pmt_setprio; waiter has run: %s\n", yes(w.ran));
 	check(pmt_join(tid, NULL), "pmt_join");
 }
 
@@ -161,14 +160,14 @@ raise_waiting(void)
 static void
 spawn_higher(void)
 {
-	struct task urgent = { "urgent", 2, 0, 0, 0 };
+	struct task urgent = {"urgent", 2, 0, 0, 0};
 	pmt_t tid;
 
 	printf("4. a higher-priority thread runs at once\n");
 	printf("main: spawning urgent at priority 24\n");
 	tid = start(&urgent, 24, 0);
-	printf("main: back from pmt_spawn; urgent has run: %s\n",
-	    yes(urgent.ran));
+	printf(
+	    "main: back from pmt_spawn; urgent has run: %s\n", yes(urgent.ran));
 	check(pmt_join(tid, NULL), "pmt_join");
 }
 
@@ -176,8 +175,10 @@ int
 main(void)
 {
 	if (pmt_stack_min() > STACK_SIZE) {
-		fprintf(stderr, "priority: stacks of %d bytes are below this "
-		    "machine's minimum of %zu\n", STACK_SIZE, pmt_stack_min());
+		fprintf(stderr,
+		    "priority: stacks of %d bytes are below this "
+		    "machine's minimum of %zu\n",
+		    STACK_SIZE, pmt_stack_min());
 		return 1;
 	}
 	/* main runs at PMT_PRIO_DEFAULT (16). */
@@ -188,6 +189,6 @@ main(void)
 	spawn_higher();
 	if (failed)
 		fprintf(stderr, "priority: the order above is not the one "
-		    "libpmt promises\n");
+		                "libpmt promises\n");
 	return failed;
 }

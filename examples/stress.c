@@ -92,8 +92,10 @@ main(void)
 	int k, failed = 0;
 
 	if (size > STACK_ROOM) {
-		fprintf(stderr, "stress: pmt_stack_min() is %zu bytes here, "
-		    "more than the %d reserved per stack\n", size, STACK_ROOM);
+		fprintf(stderr,
+		    "stress: pmt_stack_min() is %zu bytes here, "
+		    "more than the %d reserved per stack\n",
+		    size, STACK_ROOM);
 		return 1;
 	}
 	check(pmt_init(), "pmt_init");
@@ -102,7 +104,8 @@ main(void)
 		workers[k].index = k;
 		workers[k].checksum = 2166136261u;
 		check(pmt_spawn(&tids[k], run, &workers[k], stacks[k], size,
-		    PMT_PRIO_DEFAULT), "pmt_spawn");
+		          PMT_PRIO_DEFAULT),
+		    "pmt_spawn");
 	}
 
 	/* The threads run while main waits for the first of them. */
@@ -122,7 +125,8 @@ main(void)
 		for (i = 0; i < NITERS; i++)
 			sum = work(sum, k, i);
 		printf("thread %d: %ld iterations, %ld out of turn, "
-		    "checksum %08lx (%s)\n", k, w->iterations, w->out_of_turn,
+		       "checksum %08lx (%s)\n",
+		    k, w->iterations, w->out_of_turn,
 		    (unsigned long)w->checksum,
 		    w->checksum == sum ? "ok" : "WRONG");
 		if (w->iterations != NITERS || w->out_of_turn != 0 ||
@@ -136,9 +140,9 @@ main(void)
 
 	check(pmt_stats(&st), "pmt_stats");
 	printf("pmt_stats: %llu spawns, %llu exits, %llu yields, "
-	    "threads alive: %lu\n", (unsigned long long)st.spawns,
-	    (unsigned long long)st.exits, (unsigned long long)st.yields,
-	    (unsigned long)st.threads);
+	       "threads alive: %lu\n",
+	    (unsigned long long)st.spawns, (unsigned long long)st.exits,
+	    (unsigned long long)st.yields, (unsigned long)st.threads);
 	if (st.spawns != NTHREADS || st.exits != NTHREADS ||
 	    st.yields != (uint64_t)expected || st.threads != 1)
 		failed = 1;

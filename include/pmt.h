@@ -25,27 +25,38 @@ extern "C" {
  * enum and the messages; new codes are only ever appended, so the numbers
  * are part of the ABI.
  */
-#define PMT_ERRORS(X) \
-	X(PMT_EINVAL, 1, "invalid argument (a null pointer or a bad value)") \
-	X(PMT_ESTACKSIZE, 2, "stack smaller than the minimum pmt_stack_min() reports") \
-	X(PMT_EALIGN, 3, "stack not aligned to PMT_STACK_ALIGN bytes") \
-	X(PMT_EPRIO, 4, "priority outside PMT_PRIO_MIN..PMT_PRIO_MAX") \
-	X(PMT_EAGAIN, 5, "no free thread slot (the thread table is full)") \
-	X(PMT_ESRCH, 6, "no such thread (never created, or joined or detached and gone)") \
-	X(PMT_EDEADLK, 7, "the wait could never end (joining yourself, a join cycle, or nothing else can run)") \
-	X(PMT_EBUSY, 8, "in use (the thread already has a joiner, or the stack belongs to a live thread)") \
-	X(PMT_EDETACHED, 9, "the thread is detached and cannot be joined") \
-	X(PMT_ENOINIT, 10, "pmt_init() has not been called") \
-	X(PMT_EALREADY, 11, "already done (pmt_init() called twice)") \
+#define PMT_ERRORS(X)                                                          \
+	X(PMT_EINVAL, 1, "invalid argument (a null pointer or a bad value)")   \
+	X(PMT_ESTACKSIZE, 2,                                                   \
+	    "stack smaller than the minimum pmt_stack_min() reports")          \
+	X(PMT_EALIGN, 3, "stack not aligned to PMT_STACK_ALIGN bytes")         \
+	X(PMT_EPRIO, 4, "priority outside PMT_PRIO_MIN..PMT_PRIO_MAX")         \
+	X(PMT_EAGAIN, 5, "no free thread slot (the thread table is full)")     \
+	X(PMT_ESRCH, 6,                                                        \
+	    "no such thread (never created, or joined or detached and gone)")  \
+	X(PMT_EDEADLK, 7,                                                      \
+	    "the wait could never end (joining yourself, a join cycle, or "    \
+	    "nothing else can run)")                                           \
+	X(PMT_EBUSY, 8,                                                        \
+	    "in use (the thread already has a joiner, or the stack belongs "   \
+	    "to a live thread)")                                               \
+	X(PMT_EDETACHED, 9, "the thread is detached and cannot be joined")     \
+	X(PMT_ENOINIT, 10, "pmt_init() has not been called")                   \
+	X(PMT_EALREADY, 11, "already done (pmt_init() called twice)")          \
 	X(PMT_ENOSYS, 12, "not supported by this build or port")
 
+/* clang-format off */
 enum pmt_error {
 	PMT_OK = 0,
 #define PMT_ERROR_ENUM_(name, value, text) name = value,
 	PMT_ERRORS(PMT_ERROR_ENUM_)
 #undef PMT_ERROR_ENUM_
-	PMT_ELAST_ = 12
+	/* The highest code: the codes run from 1 without gaps. */
+#define PMT_ERROR_COUNT_(name, value, text) + 1
+	PMT_ELAST_ = 0 PMT_ERRORS(PMT_ERROR_COUNT_)
+#undef PMT_ERROR_COUNT_
 };
+/* clang-format on */
 
 /*
  * A thread id.  It carries the thread's slot and a generation count, so an
@@ -68,23 +79,27 @@ typedef uint32_t pmt_t;
 #define PMT_STACK_MIN 16384
 #define PMT_STACK_PAGE 4096
 #if defined(__GNUC__) || defined(__clang__)
-#define PMT_STACK_DEFINE(name, size) \
-	static unsigned char name[(size)] __attribute__((aligned(PMT_STACK_PAGE)))
+#define PMT_STACK_DEFINE(name, size)                                           \
+	static unsigned char name[(size)]                                      \
+	    __attribute__((aligned(PMT_STACK_PAGE)))
 #else
-#define PMT_STACK_DEFINE(name, size) \
+#define PMT_STACK_DEFINE(name, size)                                           \
 	static _Alignas(PMT_STACK_PAGE) unsigned char name[(size)]
 #endif
 
 /* Counters since pmt_init(); see pmt_stats(3). */
 struct pmt_stats {
-	uint64_t switches;    /* context switches performed */
-	uint64_t yields;      /* calls to pmt_yield() */
-	uint64_t spawns;      /* threads created */
-	uint64_t exits;       /* threads finished */
-	uint64_t ticks;       /* timer ticks taken (0 without preemption) */
-	uint64_t preemptions; /* switches forced by a tick (0 without preemption) */
-	uint32_t threads;     /* threads alive now, the caller of pmt_init() included */
-	uint32_t max_threads; /* size of the thread table (--with-max-threads) */
+	uint64_t switches; /* context switches performed */
+	uint64_t yields;   /* calls to pmt_yield() */
+	uint64_t spawns;   /* threads created */
+	uint64_t exits;    /* threads finished */
+	uint64_t ticks;    /* timer ticks taken (0 without preemption) */
+	uint64_t
+	    preemptions; /* switches forced by a tick (0 without preemption) */
+	uint32_t
+	    threads; /* threads alive now, the caller of pmt_init() included */
+	uint32_t
+	    max_threads; /* size of the thread table (--with-max-threads) */
 };
 
 int pmt_init(void);

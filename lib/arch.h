@@ -28,8 +28,8 @@ PMT_HIDDEN void pmt_arch_switch(void **save_sp, void *load_sp);
  * ret, so no return-stack prediction is involved.  Either kind of switch
  * resumes either kind of parked thread.  Scheduler locked.  Assembly.
  */
-PMT_HIDDEN int pmt_arch_switch_return(void **save_sp, void *load_sp,
-    unsigned long key);
+PMT_HIDDEN int pmt_arch_switch_return(
+    void **save_sp, void *load_sp, unsigned long key);
 
 /*
  * Builds the first frame of a new thread on stack[0..size) so that
@@ -39,7 +39,7 @@ PMT_HIDDEN int pmt_arch_switch_return(void **save_sp, void *load_sp,
  * from the caller.  stack is PMT_STACK_ALIGN-aligned and size at least
  * pmt_port_stack_min().  Thread context.
  */
-PMT_HIDDEN void *pmt_arch_frame_init(void *stack, size_t size,
-    void *(*entry)(void *), void *arg);
+PMT_HIDDEN void *pmt_arch_frame_init(
+    void *stack, size_t size, void *(*entry)(void *), void *arg);
 
 #endif /* PMT_ARCH_H */

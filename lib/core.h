@@ -38,11 +38,11 @@ struct pmt_thread {
 	void *value;                /* entry's argument, then the exit value */
 	const unsigned char *stack_lo; /* caller-supplied stack; both NULL */
 	const unsigned char *stack_hi; /*   for the pmt_init() thread */
-	pmt_t id;                   /* generation * MAX_THREADS + slot */
-	unsigned stack_handle;      /* from pmt_port_stack_register() */
-	uint8_t state;              /* enum pmt_state */
-	uint8_t prio;               /* PMT_PRIO_MIN..PMT_PRIO_MAX */
-	uint8_t detached;           /* freed when done, cannot be joined */
+	pmt_t id;                      /* generation * MAX_THREADS + slot */
+	unsigned stack_handle;         /* from pmt_port_stack_register() */
+	uint8_t state;                 /* enum pmt_state */
+	uint8_t prio;                  /* PMT_PRIO_MIN..PMT_PRIO_MAX */
+	uint8_t detached;              /* freed when done, cannot be joined */
 };
 
 struct pmt_queue {
@@ -59,9 +59,9 @@ struct pmt_core {
 	 * defer to the end of the section.
 	 */
 	volatile unsigned preempt_count;
-	uint32_t alive;             /* threads not yet finished */
+	uint32_t alive; /* threads not yet finished */
 	uint8_t initialised;
-	size_t stack_min;           /* pmt_port_stack_min(), cached */
+	size_t stack_min; /* pmt_port_stack_min(), cached */
 	struct pmt_stats stats;
 	uint64_t used[PMT_MAP_WORDS]; /* bit n set: threads[n] not FREE */
 	struct pmt_queue ready[PMT_NLEVELS];

@@ -12,8 +12,8 @@ pmt_strerror(int error)
 	switch (error) {
 	case PMT_OK:
 		return "success";
-#define PMT_ERROR_TEXT_(name, value, text) \
-	case name:                          \
+#define PMT_ERROR_TEXT_(name, value, text)                                     \
+	case name:                                                             \
 		return text;
 		PMT_ERRORS(PMT_ERROR_TEXT_)
 #undef PMT_ERROR_TEXT_

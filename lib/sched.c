@@ -17,7 +17,8 @@ pmt_sched_remove(struct pmt_thread *t)
 
 	while (*link != t) {
 		if (*link == NULL)
-			pmt_port_panic("libpmt: a ready thread is missing from "
+			pmt_port_panic(
+			    "libpmt: a ready thread is missing from "
 			    "its ready queue (scheduler state corrupted)");
 		prev = *link;
 		link = &prev->next;
@@ -36,7 +37,7 @@ void
 pmt_core_panic_lock(void)
 {
 	pmt_port_panic("libpmt: switch with the scheduler lock not held "
-	    "exactly once (scheduler state corrupted)");
+	               "exactly once (scheduler state corrupted)");
 }
 
 /* Thread resumed in pmt_arch_switch_return(), scheduler locked by the

@@ -126,8 +126,8 @@ pmt_sched_switch_return(struct pmt_thread *next)
 		pmt_core_unlock();
 		return 0;
 	}
-	return pmt_arch_switch_return(&prev->sp, next->sp,
-	    pmt_port_switch_enter());
+	return pmt_arch_switch_return(
+	    &prev->sp, next->sp, pmt_port_switch_enter());
 }
 
 /* t has just become READY (queued); if it outranks the running thread,

@@ -78,7 +78,7 @@ stack_in_use(const unsigned char *lo, const unsigned char *hi)
 	for (w = 0; w < PMT_MAP_WORDS; w++) {
 		for (bits = pmt_core.used[w]; bits != 0; bits &= bits - 1) {
 			t = &pmt_core.threads[w * 64 +
-			    (unsigned)__builtin_ctzll(bits)];
+			                      (unsigned)__builtin_ctzll(bits)];
 			if (lo < t->stack_hi && t->stack_lo < hi)
 				return 1;
 		}
@@ -164,12 +164,13 @@ pmt_exit(void *retval)
 		 */
 		if (pmt_core.alive == 0)
 			pmt_port_exit();
-		pmt_port_panic("libpmt: the last runnable thread finished "
+		pmt_port_panic(
+		    "libpmt: the last runnable thread finished "
 		    "while others still wait (scheduler state corrupted)");
 	}
 	pmt_sched_switch(next);
 	pmt_port_panic("libpmt: a finished thread was resumed "
-	    "(scheduler state corrupted)");
+	               "(scheduler state corrupted)");
 }
 
 /*

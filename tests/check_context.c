@@ -66,8 +66,8 @@ START_TEST(test_errno_is_kept_per_thread_across_yields)
 
 	ck_assert_int_eq(pmt_init(), 0);
 	for (i = 0; i < NERRNO; i++)
-		ck_assert_pmt_ok(test_spawn(&tids[i], keep_errno, PTR(i), i,
-		    PMT_PRIO_DEFAULT));
+		ck_assert_pmt_ok(test_spawn(
+		    &tids[i], keep_errno, PTR(i), i, PMT_PRIO_DEFAULT));
 	/* main takes turns with them, with an errno of its own. */
 	errno = 100 + NERRNO;
 	for (i = 0; i < NTURNS; i++) {
@@ -110,8 +110,8 @@ START_TEST(test_thread_started_later_begins_with_errno_zero)
 	int rc, e;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&t, record_errno, NULL, 0,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&t, record_errno, NULL, 0, PMT_PRIO_DEFAULT));
 	/* Started by the switch out of pmt_yield(). */
 	errno = 55;
 	rc = pmt_yield();
@@ -128,10 +128,10 @@ END_TEST
 
 /* MXCSR: bits 0-5 are sticky status flags, the rest control. */
 #define MXCSR_CONTROL 0xffc0u
-#define MXCSR_DAZ 0x0040u  /* denormals are zero */
-#define MXCSR_ZM 0x0200u   /* divide-by-zero masked */
+#define MXCSR_DAZ 0x0040u /* denormals are zero */
+#define MXCSR_ZM 0x0200u  /* divide-by-zero masked */
 #define MXCSR_RC_UP 0x4000u
-#define MXCSR_FTZ 0x8000u  /* flush to zero */
+#define MXCSR_FTZ 0x8000u /* flush to zero */
 /* x87 control word: precision control (bits 8-9), rounding (10-11). */
 #define X87_PC_MASK 0x0300u
 #define X87_PC_SINGLE 0x0000u
@@ -203,12 +203,12 @@ static int
 same_quotients(struct quotients a, struct quotients b)
 {
 	return a.third == b.third && a.tenth == b.tenth &&
-	    a.minus_third == b.minus_third;
+	       a.minus_third == b.minus_third;
 }
 
 #define NMODES 4
-static const int modes[NMODES] = { FE_TONEAREST, FE_UPWARD, FE_DOWNWARD,
-	FE_TOWARDZERO };
+static const int modes[NMODES] = {
+    FE_TONEAREST, FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
 static struct quotients expected_q[NMODES];
 static unsigned long fp_wrong[NMODES];
 
@@ -226,8 +226,9 @@ compute_expected_quotients(void)
 	ck_assert_int_eq(fesetround(saved), 0);
 	for (i = 0; i < NMODES; i++)
 		for (j = 0; j < i; j++)
-			ck_assert_msg(!same_quotients(expected_q[i],
-			    expected_q[j]), "rounding modes %d and %d give "
+			ck_assert_msg(
+			    !same_quotients(expected_q[i], expected_q[j]),
+			    "rounding modes %d and %d give "
 			    "the same quotients: the FPU (or an emulator "
 			    "such as Valgrind) ignores the rounding mode",
 			    modes[j], modes[i]);
@@ -267,8 +268,8 @@ START_TEST(test_rounding_mode_is_kept_per_thread_across_yields)
 	ck_assert_int_eq(fegetenv(&env), 0);
 	compute_expected_quotients();
 	for (i = 1; i < NMODES; i++)
-		ck_assert_pmt_ok(test_spawn(&tids[i - 1], round_thread,
-		    PTR(i), i, PMT_PRIO_DEFAULT));
+		ck_assert_pmt_ok(test_spawn(
+		    &tids[i - 1], round_thread, PTR(i), i, PMT_PRIO_DEFAULT));
 	round_in_mode(0); /* main rounds to nearest */
 	for (i = 1; i < NMODES; i++)
 		ck_assert_pmt_ok(pmt_join(tids[i - 1], NULL));
@@ -283,8 +284,8 @@ END_TEST
 
 /* Control state set by each thread, and its mismatches. */
 struct fp_control {
-	unsigned mxcsr;   /* MXCSR control bits */
-	unsigned x87cw;   /* x87 control word */
+	unsigned mxcsr; /* MXCSR control bits */
+	unsigned x87cw; /* x87 control word */
 	unsigned long wrong;
 };
 
@@ -323,8 +324,8 @@ START_TEST(test_mxcsr_and_x87_control_word_are_kept_per_thread)
 	cw0 = get_x87cw();
 	/* main: a changed x87 rounding and precision, MXCSR as it was. */
 	control[0].mxcsr = mxcsr0;
-	control[0].x87cw = (cw0 & ~(X87_PC_MASK | X87_RC_MASK)) |
-	    X87_PC_DOUBLE | X87_RC_ZERO;
+	control[0].x87cw =
+	    (cw0 & ~(X87_PC_MASK | X87_RC_MASK)) | X87_PC_DOUBLE | X87_RC_ZERO;
 	/* t1: flush-to-zero and denormals-are-zero, rounding up. */
 	control[1].mxcsr = mxcsr0 | MXCSR_FTZ | MXCSR_DAZ | MXCSR_RC_UP;
 	control[1].x87cw = (cw0 & ~X87_PC_MASK) | X87_PC_SINGLE;
@@ -337,10 +338,10 @@ START_TEST(test_mxcsr_and_x87_control_word_are_kept_per_thread)
 	ck_assert_uint_ne(control[0].mxcsr, control[2].mxcsr);
 	ck_assert_uint_ne(control[0].x87cw, cw0);
 
-	ck_assert_pmt_ok(test_spawn(&t1, control_thread, &control[1], 0,
-	    PMT_PRIO_DEFAULT));
-	ck_assert_pmt_ok(test_spawn(&t2, control_thread, &control[2], 1,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&t1, control_thread, &control[1], 0, PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&t2, control_thread, &control[2], 1, PMT_PRIO_DEFAULT));
 	hold_control(&control[0]);
 	ck_assert_pmt_ok(pmt_join(t1, NULL));
 	ck_assert_pmt_ok(pmt_join(t2, NULL));

@@ -110,7 +110,8 @@ invalid_ids(pmt_t *ids)
 	return n;
 }
 
-/* ---------------------------------------------------------------- before init */
+/* ---------------------------------------------------------------- before init
+ */
 
 START_TEST(test_calls_before_init_fail_with_enoinit)
 {
@@ -120,8 +121,7 @@ START_TEST(test_calls_before_init_fail_with_enoinit)
 	struct pmt_stats st;
 
 	memset(&st, 0xa5, sizeof st);
-	ck_assert_pmt_eq(test_spawn(&tid, return_arg, NULL, 0, 1),
-	    PMT_ENOINIT);
+	ck_assert_pmt_eq(test_spawn(&tid, return_arg, NULL, 0, 1), PMT_ENOINIT);
 	ck_assert_uint_eq(tid, SENTINEL_ID);
 	ck_assert_pmt_eq(pmt_yield(), PMT_ENOINIT);
 	ck_assert_pmt_eq(pmt_exit(NULL), PMT_ENOINIT);
@@ -147,8 +147,8 @@ START_TEST(test_strerror_and_stack_min_work_before_init)
 	size_t min = pmt_stack_min();
 
 	ck_assert_str_eq(pmt_strerror(0), "success");
-	ck_assert_str_eq(pmt_strerror(PMT_ENOINIT),
-	    "pmt_init() has not been called");
+	ck_assert_str_eq(
+	    pmt_strerror(PMT_ENOINIT), "pmt_init() has not been called");
 	ck_assert_uint_ge(min, PMT_STACK_MIN);
 	ck_assert_uint_eq(min % PMT_STACK_ALIGN, 0);
 	ck_assert_int_eq(pmt_init(), 0);
@@ -169,7 +169,7 @@ START_TEST(test_stack_min_covers_two_signal_frames)
 #endif
 	if (frame != 0) {
 		size_t need = (2 * frame + 4096 + PMT_STACK_ALIGN - 1) /
-		    PMT_STACK_ALIGN * PMT_STACK_ALIGN;
+		              PMT_STACK_ALIGN * PMT_STACK_ALIGN;
 
 		if (need > want)
 			want = need;
@@ -209,12 +209,13 @@ START_TEST(test_spawn_rejects_null_pointers)
 
 	ck_assert_int_eq(pmt_init(), 0);
 	ck_assert_pmt_ok(pmt_stats(&before));
-	ck_assert_pmt_eq(pmt_spawn(NULL, return_arg, NULL, test_stacks[0],
-	    min, 1), PMT_EINVAL);
-	ck_assert_pmt_eq(pmt_spawn(&tid, NULL, NULL, test_stacks[0], min, 1),
+	ck_assert_pmt_eq(
+	    pmt_spawn(NULL, return_arg, NULL, test_stacks[0], min, 1),
 	    PMT_EINVAL);
-	ck_assert_pmt_eq(pmt_spawn(&tid, return_arg, NULL, NULL, min, 1),
-	    PMT_EINVAL);
+	ck_assert_pmt_eq(
+	    pmt_spawn(&tid, NULL, NULL, test_stacks[0], min, 1), PMT_EINVAL);
+	ck_assert_pmt_eq(
+	    pmt_spawn(&tid, return_arg, NULL, NULL, min, 1), PMT_EINVAL);
 	ck_assert_uint_eq(tid, SENTINEL_ID);
 	assert_stats_unchanged(&before);
 }
@@ -231,13 +232,14 @@ START_TEST(test_spawn_rejects_misaligned_stack)
 	ck_assert_int_eq(pmt_init(), 0);
 	ck_assert_pmt_ok(pmt_stats(&before));
 	for (off = 1; off < PMT_STACK_ALIGN; off++)
-		ck_assert_pmt_eq(pmt_spawn(&tid, return_arg, NULL, base + off,
-		    min, 1), PMT_EALIGN);
+		ck_assert_pmt_eq(
+		    pmt_spawn(&tid, return_arg, NULL, base + off, min, 1),
+		    PMT_EALIGN);
 	ck_assert_uint_eq(tid, SENTINEL_ID);
 	assert_stats_unchanged(&before);
 	/* One alignment step further on is fine. */
-	ck_assert_pmt_ok(pmt_spawn(&tid, return_arg, NULL,
-	    base + PMT_STACK_ALIGN, min, 1));
+	ck_assert_pmt_ok(
+	    pmt_spawn(&tid, return_arg, NULL, base + PMT_STACK_ALIGN, min, 1));
 	ck_assert_pmt_ok(pmt_join(tid, NULL));
 }
 END_TEST
@@ -250,12 +252,15 @@ START_TEST(test_spawn_rejects_stack_too_small)
 
 	ck_assert_int_eq(pmt_init(), 0);
 	ck_assert_pmt_ok(pmt_stats(&before));
-	ck_assert_pmt_eq(pmt_spawn(&tid, return_arg, NULL, test_stacks[0],
-	    min - 16, 1), PMT_ESTACKSIZE);
-	ck_assert_pmt_eq(pmt_spawn(&tid, return_arg, NULL, test_stacks[0],
-	    min - 1, 1), PMT_ESTACKSIZE);
-	ck_assert_pmt_eq(pmt_spawn(&tid, return_arg, NULL, test_stacks[0],
-	    0, 1), PMT_ESTACKSIZE);
+	ck_assert_pmt_eq(
+	    pmt_spawn(&tid, return_arg, NULL, test_stacks[0], min - 16, 1),
+	    PMT_ESTACKSIZE);
+	ck_assert_pmt_eq(
+	    pmt_spawn(&tid, return_arg, NULL, test_stacks[0], min - 1, 1),
+	    PMT_ESTACKSIZE);
+	ck_assert_pmt_eq(
+	    pmt_spawn(&tid, return_arg, NULL, test_stacks[0], 0, 1),
+	    PMT_ESTACKSIZE);
 	ck_assert_uint_eq(tid, SENTINEL_ID);
 	assert_stats_unchanged(&before);
 }
@@ -267,8 +272,8 @@ START_TEST(test_spawn_accepts_stack_of_exactly_minimum_size)
 	void *v = NULL;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(pmt_spawn(&tid, return_arg, PTR(17), test_stacks[0],
-	    pmt_stack_min(), 20));
+	ck_assert_pmt_ok(pmt_spawn(
+	    &tid, return_arg, PTR(17), test_stacks[0], pmt_stack_min(), 20));
 	ck_assert_uint_ne(tid, SENTINEL_ID);
 	ck_assert_pmt_ok(pmt_join(tid, &v));
 	ck_assert_ptr_eq(v, PTR(17));
@@ -277,7 +282,7 @@ END_TEST
 
 START_TEST(test_spawn_rejects_priority_out_of_range)
 {
-	static const int bad[] = { -1, PMT_PRIO_MAX + 1, INT_MIN, INT_MAX };
+	static const int bad[] = {-1, PMT_PRIO_MAX + 1, INT_MIN, INT_MAX};
 	pmt_t tid = SENTINEL_ID;
 	struct pmt_stats before;
 	size_t i;
@@ -285,8 +290,8 @@ START_TEST(test_spawn_rejects_priority_out_of_range)
 	ck_assert_int_eq(pmt_init(), 0);
 	ck_assert_pmt_ok(pmt_stats(&before));
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		ck_assert_pmt_eq(test_spawn(&tid, return_arg, NULL, 0, bad[i]),
-		    PMT_EPRIO);
+		ck_assert_pmt_eq(
+		    test_spawn(&tid, return_arg, NULL, 0, bad[i]), PMT_EPRIO);
 	ck_assert_uint_eq(tid, SENTINEL_ID);
 	assert_stats_unchanged(&before);
 }
@@ -325,14 +330,15 @@ START_TEST(test_spawn_fails_with_eagain_when_table_full)
 		    test_stack_slice(i, min), min, 1));
 	ck_assert_pmt_ok(pmt_stats(&before));
 	ck_assert_uint_eq(before.threads, before.max_threads);
-	ck_assert_pmt_eq(pmt_spawn(&tid, return_arg, NULL,
-	    test_stack_slice(n, min), min, 1), PMT_EAGAIN);
+	ck_assert_pmt_eq(
+	    pmt_spawn(&tid, return_arg, NULL, test_stack_slice(n, min), min, 1),
+	    PMT_EAGAIN);
 	ck_assert_uint_eq(tid, SENTINEL_ID);
 	assert_stats_unchanged(&before);
 	/* A join frees a slot. */
 	ck_assert_pmt_ok(pmt_join(tids[0], NULL));
-	ck_assert_pmt_ok(pmt_spawn(&tid, return_arg, NULL,
-	    test_stack_slice(n, min), min, 1));
+	ck_assert_pmt_ok(pmt_spawn(
+	    &tid, return_arg, NULL, test_stack_slice(n, min), min, 1));
 	ck_assert_pmt_ok(pmt_join(tid, NULL));
 	for (i = 1; i < n; i++)
 		ck_assert_pmt_ok(pmt_join(tids[i], NULL));
@@ -351,15 +357,15 @@ START_TEST(test_spawn_rejects_stack_overlapping_live_thread)
 	ck_assert_pmt_ok(pmt_spawn(&t, return_arg, NULL, s, min, 1));
 	ck_assert_pmt_ok(pmt_stats(&before));
 	/* The same stack, one starting inside it, one ending inside it. */
-	ck_assert_pmt_eq(pmt_spawn(&tid, return_arg, NULL, s, min, 1),
-	    PMT_EBUSY);
-	ck_assert_pmt_eq(pmt_spawn(&tid, return_arg, NULL, s + min - 16, min,
-	    1), PMT_EBUSY);
-	ck_assert_pmt_eq(pmt_spawn(&tid, return_arg, NULL, s - min + 16, min,
-	    1), PMT_EBUSY);
+	ck_assert_pmt_eq(
+	    pmt_spawn(&tid, return_arg, NULL, s, min, 1), PMT_EBUSY);
+	ck_assert_pmt_eq(
+	    pmt_spawn(&tid, return_arg, NULL, s + min - 16, min, 1), PMT_EBUSY);
+	ck_assert_pmt_eq(
+	    pmt_spawn(&tid, return_arg, NULL, s - min + 16, min, 1), PMT_EBUSY);
 	/* One enclosing it. */
-	ck_assert_pmt_eq(pmt_spawn(&tid, return_arg, NULL, s - min, 3 * min,
-	    1), PMT_EBUSY);
+	ck_assert_pmt_eq(
+	    pmt_spawn(&tid, return_arg, NULL, s - min, 3 * min, 1), PMT_EBUSY);
 	ck_assert_uint_eq(tid, SENTINEL_ID);
 	assert_stats_unchanged(&before);
 	/* Stacks that only touch it are fine. */
@@ -377,15 +383,16 @@ START_TEST(test_spawn_accepts_stack_again_only_after_join)
 	size_t min = pmt_stack_min();
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(pmt_spawn(&t, return_arg, NULL, test_stacks[0], min,
-	    20));
+	ck_assert_pmt_ok(
+	    pmt_spawn(&t, return_arg, NULL, test_stacks[0], min, 20));
 	/* Finished but not joined: the stack is still its. */
-	ck_assert_pmt_eq(pmt_spawn(&tid, return_arg, NULL, test_stacks[0],
-	    min, 1), PMT_EBUSY);
+	ck_assert_pmt_eq(
+	    pmt_spawn(&tid, return_arg, NULL, test_stacks[0], min, 1),
+	    PMT_EBUSY);
 	ck_assert_uint_eq(tid, SENTINEL_ID);
 	ck_assert_pmt_ok(pmt_join(t, NULL));
-	ck_assert_pmt_ok(pmt_spawn(&tid, return_arg, NULL, test_stacks[0],
-	    min, 1));
+	ck_assert_pmt_ok(
+	    pmt_spawn(&tid, return_arg, NULL, test_stacks[0], min, 1));
 	ck_assert_pmt_ok(pmt_join(tid, NULL));
 }
 END_TEST
@@ -422,8 +429,8 @@ spawn_bystander(int with)
 	pmt_t t = PMT_THREAD_NONE;
 
 	if (with)
-		ck_assert_pmt_ok(test_spawn(&t, return_arg, NULL, 5,
-		    PMT_PRIO_MIN));
+		ck_assert_pmt_ok(
+		    test_spawn(&t, return_arg, NULL, 5, PMT_PRIO_MIN));
 	return t;
 }
 
@@ -443,8 +450,8 @@ START_TEST(test_join_cycle_fails_with_edeadlk)
 	main_id = pmt_self();
 	by = spawn_bystander(_i);
 	/* main waits for a; a then tries to wait for main. */
-	ck_assert_pmt_ok(test_spawn(&a, join_main, PTR(4), 0,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&a, join_main, PTR(4), 0, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_join(a, &v));
 	ck_assert_int_eq(rc_b, PMT_EDEADLK);
 	ck_assert_ptr_eq(v, PTR(4));
@@ -461,8 +468,7 @@ START_TEST(test_join_of_thread_waiting_for_caller_fails_with_edeadlk)
 	ck_assert_int_eq(pmt_init(), 0);
 	main_id = pmt_self();
 	by = spawn_bystander(_i);
-	ck_assert_pmt_ok(test_spawn(&a, join_main, NULL, 0,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(test_spawn(&a, join_main, NULL, 0, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_yield()); /* a now waits for main */
 	ck_assert_pmt_ok(pmt_stats(&before));
 	ck_assert_pmt_eq(pmt_join(a, &v), PMT_EDEADLK);
@@ -481,10 +487,9 @@ START_TEST(test_join_chain_cycle_fails_with_edeadlk)
 	main_id = pmt_self();
 	by = spawn_bystander(_i);
 	/* main waits for a, a for b, b tries main. */
-	ck_assert_pmt_ok(test_spawn(&a, join_target_a, NULL, 0,
-	    PMT_PRIO_DEFAULT));
-	ck_assert_pmt_ok(test_spawn(&b, join_main, NULL, 1,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&a, join_target_a, NULL, 0, PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(test_spawn(&b, join_main, NULL, 1, PMT_PRIO_DEFAULT));
 	target = b;
 	ck_assert_pmt_ok(pmt_join(a, NULL));
 	ck_assert_int_eq(rc_a, 0);
@@ -508,11 +513,11 @@ START_TEST(test_join_through_chain_to_ready_thread_waits)
 	void *v = NULL;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&b, yield_until_stop, PTR(9), 1,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&b, yield_until_stop, PTR(9), 1, PMT_PRIO_DEFAULT));
 	target = b;
-	ck_assert_pmt_ok(test_spawn(&a, join_target_a, PTR(8), 0,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&a, join_target_a, PTR(8), 0, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_yield()); /* b yields, a blocks joining b */
 	stop = 1;
 	ck_assert_pmt_ok(pmt_join(a, &v));
@@ -543,11 +548,11 @@ START_TEST(test_second_joiner_fails_with_ebusy)
 	struct pmt_stats before;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&t, yield_until_stop, PTR(5), 0,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&t, yield_until_stop, PTR(5), 0, PMT_PRIO_DEFAULT));
 	target = t;
-	ck_assert_pmt_ok(test_spawn(&a, join_target_a, NULL, 1,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&a, join_target_a, NULL, 1, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_yield()); /* t yields, a blocks joining t */
 	ck_assert_int_eq(rc_a, -1);
 	/* A second joiner, from another thread and from main. */
@@ -604,11 +609,11 @@ START_TEST(test_detach_of_joined_thread_fails_with_ebusy)
 	void *v = NULL;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&t, yield_until_stop, PTR(12), 0,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&t, yield_until_stop, PTR(12), 0, PMT_PRIO_DEFAULT));
 	target = t;
-	ck_assert_pmt_ok(test_spawn(&a, join_target_a, NULL, 1,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&a, join_target_a, NULL, 1, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_yield()); /* a blocks joining t */
 	ck_assert_pmt_eq(pmt_detach(t), PMT_EBUSY);
 	/* Still joinable by a, which gets its value. */
@@ -633,11 +638,12 @@ START_TEST(test_detach_rejects_invalid_ids_with_esrch)
 }
 END_TEST
 
-/* ---------------------------------------------------------------- priorities */
+/* ---------------------------------------------------------------- priorities
+ */
 
 START_TEST(test_setprio_rejects_priority_out_of_range)
 {
-	static const int bad[] = { -1, PMT_PRIO_MAX + 1, INT_MIN, INT_MAX };
+	static const int bad[] = {-1, PMT_PRIO_MAX + 1, INT_MIN, INT_MAX};
 	pmt_t t;
 	int prio = -1;
 	size_t i;
@@ -732,8 +738,7 @@ END_TEST
 
 START_TEST(test_strerror_of_unknown_code_is_unknown_error)
 {
-	static const int bad[] = { -1, PMT_ELAST_ + 1, 9999, INT_MIN,
-		INT_MAX };
+	static const int bad[] = {-1, PMT_ELAST_ + 1, 9999, INT_MIN, INT_MAX};
 	size_t i;
 
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -754,8 +759,8 @@ errors_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("init");
-	tcase_add_test(tc,
-	    test_init_twice_fails_with_ealready_and_changes_nothing);
+	tcase_add_test(
+	    tc, test_init_twice_fails_with_ealready_and_changes_nothing);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("spawn");
@@ -775,8 +780,7 @@ errors_suite(void)
 	tcase_add_loop_test(tc, test_join_cycle_fails_with_edeadlk, 0, 2);
 	tcase_add_loop_test(tc,
 	    test_join_of_thread_waiting_for_caller_fails_with_edeadlk, 0, 2);
-	tcase_add_loop_test(tc, test_join_chain_cycle_fails_with_edeadlk, 0,
-	    2);
+	tcase_add_loop_test(tc, test_join_chain_cycle_fails_with_edeadlk, 0, 2);
 	tcase_add_test(tc, test_join_through_chain_to_ready_thread_waits);
 	tcase_add_test(tc, test_join_of_detached_thread_fails_with_edetached);
 	tcase_add_test(tc, test_second_joiner_fails_with_ebusy);

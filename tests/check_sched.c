@@ -55,12 +55,12 @@ START_TEST(test_equal_threads_take_turns_in_fifo_order)
 	pmt_t a, b, c;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&a, take_turns, PTR('A'), 0,
-	    PMT_PRIO_DEFAULT));
-	ck_assert_pmt_ok(test_spawn(&b, take_turns, PTR('B'), 1,
-	    PMT_PRIO_DEFAULT));
-	ck_assert_pmt_ok(test_spawn(&c, take_turns, PTR('C'), 2,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&a, take_turns, PTR('A'), 0, PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&b, take_turns, PTR('B'), 1, PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&c, take_turns, PTR('C'), 2, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_join(a, NULL));
 	ck_assert_pmt_ok(pmt_join(b, NULL));
 	ck_assert_pmt_ok(pmt_join(c, NULL));
@@ -74,10 +74,10 @@ START_TEST(test_yield_takes_turns_with_the_caller)
 	int i;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&a, take_turns, PTR('A'), 0,
-	    PMT_PRIO_DEFAULT));
-	ck_assert_pmt_ok(test_spawn(&b, take_turns, PTR('B'), 1,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&a, take_turns, PTR('A'), 0, PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&b, take_turns, PTR('B'), 1, PMT_PRIO_DEFAULT));
 	for (i = 1; i <= ROUNDS; i++) {
 		test_log('m');
 		ck_assert_pmt_ok(pmt_yield());
@@ -109,8 +109,8 @@ START_TEST(test_yield_does_not_run_lower_priority_thread)
 	struct pmt_stats before, after;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&t, log_once, PTR('L'),
-	    0, PMT_PRIO_DEFAULT - 1));
+	ck_assert_pmt_ok(
+	    test_spawn(&t, log_once, PTR('L'), 0, PMT_PRIO_DEFAULT - 1));
 	ck_assert_pmt_ok(pmt_stats(&before));
 	ck_assert_pmt_ok(pmt_yield());
 	ck_assert_pmt_ok(pmt_yield());
@@ -162,8 +162,8 @@ START_TEST(test_spawn_of_higher_priority_runs_it_before_return)
 
 	ck_assert_int_eq(pmt_init(), 0);
 	test_log('a');
-	ck_assert_pmt_ok(test_spawn(&t, log_yield_log, PTR('T'), 0,
-	    PMT_PRIO_DEFAULT + 1));
+	ck_assert_pmt_ok(
+	    test_spawn(&t, log_yield_log, PTR('T'), 0, PMT_PRIO_DEFAULT + 1));
 	test_log('b');
 	/* Alone on its level, its yield returned at once. */
 	ck_assert_log("aTTb");
@@ -177,8 +177,8 @@ START_TEST(test_spawn_of_equal_priority_queues_it)
 
 	ck_assert_int_eq(pmt_init(), 0);
 	test_log('a');
-	ck_assert_pmt_ok(test_spawn(&t, log_once, PTR('T'), 0,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&t, log_once, PTR('T'), 0, PMT_PRIO_DEFAULT));
 	test_log('b');
 	ck_assert_pmt_ok(pmt_yield());
 	test_log('c');
@@ -292,8 +292,8 @@ START_TEST(test_raising_self_does_not_switch)
 	struct pmt_stats before, after;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&t, log_once, PTR('T'), 0,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&t, log_once, PTR('T'), 0, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_stats(&before));
 	ck_assert_pmt_ok(pmt_setprio(pmt_self(), PMT_PRIO_MAX));
 	ck_assert_pmt_ok(pmt_yield());
@@ -318,11 +318,11 @@ START_TEST(test_caller_preempted_by_spawn_resumes_at_head_of_level)
 	pmt_t eq, hi;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&eq, log_once, PTR('E'), 0,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&eq, log_once, PTR('E'), 0, PMT_PRIO_DEFAULT));
 	/* hi runs at once and yields to nobody but the level below... */
-	ck_assert_pmt_ok(test_spawn(&hi, log_yield_log, PTR('H'), 1,
-	    PMT_PRIO_DEFAULT + 4));
+	ck_assert_pmt_ok(
+	    test_spawn(&hi, log_yield_log, PTR('H'), 1, PMT_PRIO_DEFAULT + 4));
 	/* ...then the caller comes back before eq, which waited longer. */
 	test_log('m');
 	ck_assert_pmt_ok(pmt_yield());
@@ -338,10 +338,10 @@ START_TEST(test_caller_preempted_by_setprio_resumes_at_head_of_level)
 	pmt_t e1, e2, t;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&e1, log_once, PTR('E'), 0,
-	    PMT_PRIO_DEFAULT));
-	ck_assert_pmt_ok(test_spawn(&e2, log_once, PTR('F'), 1,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&e1, log_once, PTR('E'), 0, PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&e2, log_once, PTR('F'), 1, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(test_spawn(&t, log_yield_log, PTR('T'), 2, 3));
 	ck_assert_pmt_ok(pmt_setprio(t, PMT_PRIO_MAX));
 	test_log('m');
@@ -426,10 +426,10 @@ START_TEST(test_stats_count_switches_yields_spawns_exits)
 	struct pmt_stats st;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&a, log_yield_log, PTR('A'), 0,
-	    PMT_PRIO_DEFAULT));
-	ck_assert_pmt_ok(test_spawn(&b, log_yield_log, PTR('B'), 1,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&a, log_yield_log, PTR('A'), 0, PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&b, log_yield_log, PTR('B'), 1, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_stats(&st));
 	ck_assert_uint_eq(st.spawns, 2);
 	ck_assert_uint_eq(st.threads, 3);
@@ -504,21 +504,22 @@ sched_suite(void)
 	tc = tcase_create("setprio");
 	tcase_add_test(tc, test_setprio_raising_ready_thread_runs_it_at_once);
 	tcase_add_test(tc, test_setprio_to_caller_level_does_not_switch);
-	tcase_add_test(tc, test_setprio_moves_ready_thread_to_tail_of_new_level);
+	tcase_add_test(
+	    tc, test_setprio_moves_ready_thread_to_tail_of_new_level);
 	tcase_add_test(tc, test_lowering_self_below_ready_thread_switches);
-	tcase_add_test(tc,
-	    test_lowering_self_to_ready_thread_level_does_not_switch);
+	tcase_add_test(
+	    tc, test_lowering_self_to_ready_thread_level_does_not_switch);
 	tcase_add_test(tc, test_lowering_self_goes_to_tail_of_new_level);
 	tcase_add_test(tc, test_raising_self_does_not_switch);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("preempted_head");
-	tcase_add_test(tc,
-	    test_caller_preempted_by_spawn_resumes_at_head_of_level);
-	tcase_add_test(tc,
-	    test_caller_preempted_by_setprio_resumes_at_head_of_level);
-	tcase_add_test(tc,
-	    test_thread_preempted_by_spawn_resumes_before_equals);
+	tcase_add_test(
+	    tc, test_caller_preempted_by_spawn_resumes_at_head_of_level);
+	tcase_add_test(
+	    tc, test_caller_preempted_by_setprio_resumes_at_head_of_level);
+	tcase_add_test(
+	    tc, test_thread_preempted_by_spawn_resumes_before_equals);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("stats");

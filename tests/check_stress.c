@@ -18,7 +18,7 @@
 #define NYIELDS 2000
 
 static unsigned long counter[NYIELDERS];
-static unsigned long step;         /* turns taken, all threads together */
+static unsigned long step;        /* turns taken, all threads together */
 static unsigned long out_of_turn; /* turns not taken in round-robin order */
 
 /* Takes NYIELDS turns; on each, checks it is its turn, and counts. */
@@ -97,14 +97,16 @@ START_TEST(test_table_holds_max_threads_then_refuses)
 	ck_assert_pmt_ok(pmt_stats(&st));
 	ck_assert_uint_eq(st.threads, st.max_threads);
 	ck_assert_pmt_eq(pmt_spawn(&extra, count_run, NULL,
-	    test_stack_slice(n, min), min, PMT_PRIO_MIN), PMT_EAGAIN);
+	                     test_stack_slice(n, min), min, PMT_PRIO_MIN),
+	    PMT_EAGAIN);
 	ck_assert_uint_eq(extra, PMT_THREAD_NONE);
 	/* Threads that finished but are not joined still hold their slots. */
 	ck_assert_pmt_ok(pmt_setprio(pmt_self(), PMT_PRIO_MIN));
 	ck_assert_pmt_ok(pmt_yield());
 	ck_assert_uint_eq(ran, n);
 	ck_assert_pmt_eq(pmt_spawn(&extra, count_run, NULL,
-	    test_stack_slice(n, min), min, PMT_PRIO_MIN), PMT_EAGAIN);
+	                     test_stack_slice(n, min), min, PMT_PRIO_MIN),
+	    PMT_EAGAIN);
 	for (i = 0; i < n; i++) {
 		v = NULL;
 		ck_assert_pmt_ok(pmt_join(tids[i], &v));
@@ -148,10 +150,11 @@ START_TEST(test_spawn_join_cycles_never_repeat_ids)
 		    (int)(i % 2), (int)(i % (PMT_PRIO_MAX + 1))));
 		/* The previous cycle's id stays stale now that its slot is
 		 * taken again. */
-		if (prev != PMT_THREAD_NONE && (pmt_getprio(prev, &prio) !=
-		    PMT_ESRCH || pmt_join(prev, NULL) != PMT_ESRCH ||
-		    pmt_detach(prev) != PMT_ESRCH ||
-		    pmt_setprio(prev, 1) != PMT_ESRCH))
+		if (prev != PMT_THREAD_NONE &&
+		    (pmt_getprio(prev, &prio) != PMT_ESRCH ||
+		        pmt_join(prev, NULL) != PMT_ESRCH ||
+		        pmt_detach(prev) != PMT_ESRCH ||
+		        pmt_setprio(prev, 1) != PMT_ESRCH))
 			stale_found++;
 		v = NULL;
 		ck_assert_pmt_ok(pmt_join(ids[i], &v));
@@ -207,8 +210,8 @@ START_TEST(test_detached_threads_free_their_slots)
 	 */
 	for (b = 0; b < NBATCHES; b++) {
 		for (i = 0; i < n; i++) {
-			ck_assert_pmt_ok(pmt_spawn(&t, b % 2 ? count_run :
-			    detach_self_and_count, NULL,
+			ck_assert_pmt_ok(pmt_spawn(&t,
+			    b % 2 ? count_run : detach_self_and_count, NULL,
 			    test_stack_slice(i, min), min, PMT_PRIO_DEFAULT));
 			if (b % 2)
 				ck_assert_pmt_ok(pmt_detach(t));

@@ -126,7 +126,8 @@ START_TEST(test_init_twice_fails_with_ealready)
 }
 END_TEST
 
-/* ---------------------------------------------------------------- spawn/join */
+/* ---------------------------------------------------------------- spawn/join
+ */
 
 START_TEST(test_join_returns_exit_value)
 {
@@ -134,8 +135,8 @@ START_TEST(test_join_returns_exit_value)
 	void *v = NULL;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&t, return_arg, PTR(1234), 0,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&t, return_arg, PTR(1234), 0, PMT_PRIO_DEFAULT));
 	ck_assert_log(""); /* same priority: queued, not run yet */
 	ck_assert_pmt_ok(pmt_join(t, &v));
 	ck_assert_ptr_eq(v, PTR(1234));
@@ -224,8 +225,8 @@ START_TEST(test_join_of_finished_thread_does_not_switch)
 	struct pmt_stats before, after;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&t, return_arg, PTR(3), 0,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&t, return_arg, PTR(3), 0, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_yield()); /* t runs and finishes */
 	ck_assert_log("r");
 	ck_assert_pmt_ok(pmt_stats(&before));
@@ -243,8 +244,7 @@ START_TEST(test_join_waits_for_running_thread)
 	void *v = NULL;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&t, yield_n, PTR(3), 0,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(test_spawn(&t, yield_n, PTR(3), 0, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_yield());
 	ck_assert_log("y"); /* started, not finished */
 	test_log('m');
@@ -334,15 +334,13 @@ START_TEST(test_detach_of_started_thread_frees_slot_when_it_ends)
 	struct pmt_stats st;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&t, yield_n, PTR(2), 0,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(test_spawn(&t, yield_n, PTR(2), 0, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_yield());
 	ck_assert_log("y"); /* t is mid-function */
 	ck_assert_pmt_ok(pmt_detach(t));
 	/* Not finished yet: still there, and its stack still in use. */
 	ck_assert_pmt_eq(pmt_setprio(t, PMT_PRIO_DEFAULT), 0);
-	ck_assert_pmt_eq(test_spawn(&t2, return_arg, NULL, 0, 1),
-	    PMT_EBUSY);
+	ck_assert_pmt_eq(test_spawn(&t2, return_arg, NULL, 0, 1), PMT_EBUSY);
 	ck_assert_pmt_ok(pmt_yield());
 	ck_assert_pmt_ok(pmt_yield());
 	ck_assert_log("yye");
@@ -365,8 +363,7 @@ START_TEST(test_detach_of_finished_thread_frees_slot_at_once)
 	ck_assert_pmt_ok(test_spawn(&t, return_arg, NULL, 0, 20));
 	ck_assert_log("r");
 	/* Finished, not joined: the stack still belongs to it. */
-	ck_assert_pmt_eq(test_spawn(&t2, return_arg, NULL, 0, 1),
-	    PMT_EBUSY);
+	ck_assert_pmt_eq(test_spawn(&t2, return_arg, NULL, 0, 1), PMT_EBUSY);
 	ck_assert_pmt_ok(pmt_detach(t));
 	ck_assert_pmt_eq(pmt_join(t, NULL), PMT_ESRCH);
 	ck_assert_pmt_eq(pmt_detach(t), PMT_ESRCH);
@@ -381,8 +378,8 @@ START_TEST(test_thread_can_detach_itself)
 	int prio = -1;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&t, detach_self, NULL, 0,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&t, detach_self, NULL, 0, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_yield());
 	ck_assert_log("d");
 	ck_assert_int_eq(seen_rc, 0);
@@ -397,7 +394,8 @@ START_TEST(test_thread_can_detach_itself)
 }
 END_TEST
 
-/* ---------------------------------------------------------------- main exits */
+/* ---------------------------------------------------------------- main exits
+ */
 
 /*
  * The main thread calls pmt_exit() while two threads still run; they take
@@ -419,10 +417,8 @@ START_TEST(test_main_exit_leaves_others_running)
 
 	ck_assert_int_eq(pmt_init(), 0);
 	ck_assert_int_eq(atexit(check_threads_finished), 0);
-	ck_assert_pmt_ok(test_spawn(&t1, yield_n, PTR(3), 0,
-	    PMT_PRIO_DEFAULT));
-	ck_assert_pmt_ok(test_spawn(&t2, yield_n, PTR(2), 1,
-	    PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(test_spawn(&t1, yield_n, PTR(3), 0, PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(test_spawn(&t2, yield_n, PTR(2), 1, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_detach(t1));
 	test_log('M');
 	pmt_exit(NULL);
@@ -483,15 +479,16 @@ thread_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("detach");
-	tcase_add_test(tc, test_detach_of_started_thread_frees_slot_when_it_ends);
+	tcase_add_test(
+	    tc, test_detach_of_started_thread_frees_slot_when_it_ends);
 	tcase_add_test(tc, test_detach_of_finished_thread_frees_slot_at_once);
 	tcase_add_test(tc, test_thread_can_detach_itself);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("main_exit");
 	tcase_add_exit_test(tc, test_main_exit_leaves_others_running, 0);
-	tcase_add_exit_test(tc,
-	    test_process_exits_after_last_thread_with_atexit_handlers, 3);
+	tcase_add_exit_test(
+	    tc, test_process_exits_after_last_thread_with_atexit_handlers, 3);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -20,13 +20,13 @@
 #define ck_assert_pmt_ok(expr) ck_assert_pmt_eq((expr), 0)
 
 /* expr returns the libpmt code want (0 or a PMT_E* value). */
-#define ck_assert_pmt_eq(expr, want)                                         \
-	do {                                                                 \
-		int ck_pmt_got_ = (expr), ck_pmt_want_ = (want);             \
-		ck_assert_msg(ck_pmt_got_ == ck_pmt_want_,                   \
-		    "%s returned %d (%s), expected %d (%s)", #expr,          \
-		    ck_pmt_got_, pmt_strerror(ck_pmt_got_), ck_pmt_want_,    \
-		    pmt_strerror(ck_pmt_want_));                             \
+#define ck_assert_pmt_eq(expr, want)                                           \
+	do {                                                                   \
+		int ck_pmt_got_ = (expr), ck_pmt_want_ = (want);               \
+		ck_assert_msg(ck_pmt_got_ == ck_pmt_want_,                     \
+		    "%s returned %d (%s), expected %d (%s)", #expr,            \
+		    ck_pmt_got_, pmt_strerror(ck_pmt_got_), ck_pmt_want_,      \
+		    pmt_strerror(ck_pmt_want_));                               \
 	} while (0)
 
 /*

@@ -34,8 +34,7 @@ PMT_HIDDEN extern char pmt_arch_trampoline[];
 
 /* Thread context. */
 void *
-pmt_arch_frame_init(void *stack, size_t size, void *(*entry)(void *),
-    void *arg)
+pmt_arch_frame_init(void *stack, size_t size, void *(*entry)(void *), void *arg)
 {
 	uintptr_t top = ((uintptr_t)stack + size) & ~(uintptr_t)15;
 	struct pmt_frame *f;

@@ -10,15 +10,15 @@
 #ifndef PMT_X86_64_FRAME_H
 #define PMT_X86_64_FRAME_H
 
-#define PMT_FRAME_MXCSR 0  /* 32-bit SSE control/status */
-#define PMT_FRAME_FPUCW 4  /* 16-bit x87 control word, 2 bytes padding */
+#define PMT_FRAME_MXCSR 0 /* 32-bit SSE control/status */
+#define PMT_FRAME_FPUCW 4 /* 16-bit x87 control word, 2 bytes padding */
 #define PMT_FRAME_R15 8
 #define PMT_FRAME_R14 16
 #define PMT_FRAME_R13 24
 #define PMT_FRAME_R12 32
 #define PMT_FRAME_RBX 40
 #define PMT_FRAME_RBP 48
-#define PMT_FRAME_RIP 56   /* where the switch resumes the thread */
+#define PMT_FRAME_RIP 56 /* where the switch resumes the thread */
 #define PMT_FRAME_SIZE 64
 
 #endif /* PMT_X86_64_FRAME_H */

@@ -114,7 +114,7 @@ pmt_port_switch_leave(unsigned long key)
 void
 pmt_port_thread_begin(void)
 {
-	errno = 0;
+	*pmt_port_errno_ptr = 0;
 }
 
 /* Last thread finished, scheduler locked. */
