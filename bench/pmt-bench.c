@@ -2,8 +2,9 @@
 /* Copyright (c) 2026 The libpmt authors */
 /*
  * pmt-bench.c - measures libpmt's thread switch and thread creation
- * against glibc ucontext and POSIX threads in one run, and compares the
- * results with libpmt's performance targets.
+ * against glibc ucontext and POSIX threads in one run, measures what timer
+ * preemption costs, and compares the results with libpmt's performance
+ * targets.
  *
  * Every measurement is repeated in several rounds; the rounds interleave
  * the measurements, so a slow spell of the machine hits all of them alike,
@@ -11,21 +12,38 @@
  * measurement is warmed up and its iteration count calibrated to take
  * about 250 ms (20 ms with --quick).  Times come from
  * clock_gettime(CLOCK_MONOTONIC).  One operation is one switch in one
- * direction, or one create+run+join.  --csv prints the summary table as
- * CSV instead of the full report.
+ * direction, or one create+run+join.
  *
- * Usage: pmt-bench [--quick] [--csv]
+ * Preemption: the time 4 busy threads take for a fixed amount of work with
+ * the timer off, at 1 ms and at 100 us, and with an empty signal handler
+ * ticking instead at the same intervals (each about 400 ms, 100 ms with
+ * --quick, in every round, compared within the round); the time from a
+ * tick to the next thread running, pooled over the rounds, and the same
+ * gap for an empty signal handler; pmt_yield()
+ * with the 1 ms timer running; and the ticks one busy thread alone takes.
+ *
+ * --csv prints the summary table as CSV instead of the full report: one
+ * row per measurement, times in ns, except the row marked "(count)".
+ * --hazards runs only the measurement behind PMT_PREEMPT_SAFEPC: 8 threads
+ * at a 100 us tick making unprotected stdio and malloc calls, in child
+ * processes, since they may crash.
+ *
+ * Usage: pmt-bench [--quick] [--csv] | pmt-bench --hazards
  */
 #define _GNU_SOURCE
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -49,6 +67,33 @@ PMT_STACK_DEFINE(uc_stack, STACK_SIZE);
 #define TARGET_YIELD_VS_UCONTEXT 20.0
 #define TARGET_SPAWN_NS 60.0
 #define TARGET_FLAT_RATIO 1.5
+#define TARGET_PREEMPT_PCT 2.0       /* CPU lost to a 1 ms tick, percent */
+#define TARGET_YIELD_TICK_RATIO 1.10 /* pmt_yield, timer on vs off */
+#define TARGET_TICKLESS_TICKS 2      /* "about 0" ticks for a lone thread */
+
+/* Preemption: threads below main's priority, so that main waits for them
+ * in pmt_join() and has no equal for a tick to switch to. */
+#define WORKER_PRIO (PMT_PRIO_DEFAULT - 1)
+#define BUSY_THREADS 4
+#define PREEMPT_NS_FULL 400e6 /* busy work per variant per round */
+#define PREEMPT_NS_QUICK 100e6
+#define LAT_USEC 1000
+#define LAT_SAMPLES_FULL 300 /* tick latencies per round */
+#define LAT_SAMPLES_QUICK 200
+#define TICKLESS_USEC 100
+#define TICKLESS_NS 500e6
+#define PARTNER_NS 20e6
+
+/* --hazards: threads, tick, and how long each case runs. */
+#define HZ_THREADS 8
+#define HZ_USEC 100
+#define HZ_PRINT_NS 1e9
+#define HZ_ALLOC_NS 3e9
+#define HZ_SLOTS 32
+#define HZ_RUNS 3
+
+/* Stacks of the preemption measurements and of --hazards. */
+PMT_STACK_DEFINE(work_stacks[HZ_THREADS], STACK_SIZE);
 
 /* What one run of a measurement did: elapsed time and operations. */
 struct sample {
@@ -66,6 +111,8 @@ struct bench {
 
 static int rounds = ROUNDS_FULL;
 static double target_ns = TARGET_NS_FULL;
+static double preempt_ns = PREEMPT_NS_FULL;
+static int lat_per_round = LAT_SAMPLES_FULL;
 static int pin_cpu = -1; /* CPU the pthreads run on, -1 if not pinned */
 
 /* ------------------------------------------------------------ helpers */
@@ -413,10 +460,707 @@ pthread_create_join(long n)
 	return s;
 }
 
+/* ------------------------------------------------------------ preemption */
+
+static void
+preempt_start(unsigned long usec, unsigned flags)
+{
+	pmt_check(pmt_preempt_start(usec, flags), "pmt_preempt_start");
+}
+
+static void
+preempt_stop(void)
+{
+	pmt_check(pmt_preempt_stop(), "pmt_preempt_stop");
+}
+
+/* pmt_yield between two threads, as pmt_yield_2, with the 1 ms timer
+ * running: the two share a priority, so it stays armed, but a tick
+ * lands only once in some 50 000 yields.  ticks_on_yield sums its ticks
+ * over every run. */
+static uint64_t ticks_on_yield;
+
+static struct sample
+pmt_yield_2_tick(long n)
+{
+	struct pmt_stats s0, s1;
+	struct sample s;
+	pmt_t tid;
+
+	preempt_start(1000, 0);
+	pmt_check(pmt_stats(&s0), "pmt_stats");
+	s = pmt_ring(n, &tid, pmt_stack, sizeof pmt_stack, 1);
+	pmt_check(pmt_stats(&s1), "pmt_stats");
+	preempt_stop();
+	ticks_on_yield += s1.ticks - s0.ticks;
+	return s;
+}
+
+/*
+ * CPU overhead.  BUSY_THREADS threads do busy_n steps of arithmetic each
+ * while main waits in pmt_join().  Without the timer they run one after
+ * the other; with it they take turns every tick.  The work is the same,
+ * so the extra time is what the ticks cost: timer interrupt, signal
+ * delivery, handler, switch and sigreturn.  The "bare" variants tick an
+ * empty signal handler instead, with libpmt's preemption off: the part of
+ * the cost that is the kernel's (and, here, the hypervisor's).
+ */
+enum { OV_OFF, OV_1MS, OV_100US, OV_BARE_1MS, OV_BARE_100US, NOV };
+
+static const unsigned long ov_usec[NOV] = {0, 1000, 100, 1000, 100};
+static long busy_n;
+static double ov_ns[NOV][MAX_ROUNDS];
+static uint64_t ov_ticks[NOV][MAX_ROUNDS], ov_preempts[NOV][MAX_ROUNDS];
+static volatile uint64_t sink;
+
+static void *
+busy_worker(void *arg)
+{
+	uint64_t x = (uint64_t)(uintptr_t)arg;
+	long i;
+
+	for (i = 0; i < busy_n; i++)
+		x = x * 6364136223846793005u + 1442695040888963407u;
+	sink = x;
+	return NULL;
+}
+
+/* The bare tick: a timer aimed at this kernel thread, as libpmt's is
+ * where it can, and a handler installed with the same flags. */
+#if defined(__linux__) && defined(SIGEV_THREAD_ID)
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
+#define BARE_THREAD_TIMER 1
+static timer_t bare_timer;
+#endif
+static struct sigaction bare_old;
+static volatile uint64_t bare_ticks;
+
+static void
+bare_handler(int signo, siginfo_t *info, void *uc)
+{
+	(void)signo;
+	(void)info;
+	(void)uc;
+	bare_ticks++;
+}
+
+static void
+bare_set(unsigned long usec)
+{
+	time_t sec = (time_t)(usec / 1000000);
+	long nsec = (long)(usec % 1000000) * 1000;
+#ifdef BARE_THREAD_TIMER
+	struct itimerspec its = {{sec, nsec}, {sec, nsec}};
+
+	if (timer_settime(bare_timer, 0, &its, NULL) != 0)
+		sys_check(errno, "timer_settime");
+#else
+	struct itimerval itv = {{sec, nsec / 1000}, {sec, nsec / 1000}};
+
+	if (setitimer(ITIMER_REAL, &itv, NULL) != 0)
+		sys_check(errno, "setitimer");
+#endif
+}
+
+static void
+bare_start(unsigned long usec)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = bare_handler;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, &bare_old) != 0)
+		sys_check(errno, "sigaction");
+#ifdef BARE_THREAD_TIMER
+	{
+		struct sigevent sev;
+
+		memset(&sev, 0, sizeof sev);
+		sev.sigev_notify = SIGEV_THREAD_ID;
+		sev.sigev_signo = SIGALRM;
+		sev.sigev_notify_thread_id = gettid();
+		if (timer_create(CLOCK_MONOTONIC, &sev, &bare_timer) != 0)
+			sys_check(errno, "timer_create");
+	}
+#endif
+	bare_set(usec);
+}
+
+static void
+bare_stop(void)
+{
+	bare_set(0);
+#ifdef BARE_THREAD_TIMER
+	timer_delete(bare_timer);
+#endif
+	sigaction(SIGALRM, &bare_old, NULL);
+}
+
+/* One run of variant v, into round r. */
+static void
+busy_run(int v, int r)
+{
+	struct pmt_stats s0, s1;
+	pmt_t tids[BUSY_THREADS];
+	int bare = v == OV_BARE_1MS || v == OV_BARE_100US, k;
+	uint64_t b0 = bare_ticks;
+	double t0;
+
+	if (bare)
+		bare_start(ov_usec[v]);
+	else if (ov_usec[v] != 0)
+		preempt_start(ov_usec[v], 0);
+	for (k = 0; k < BUSY_THREADS; k++)
+		pmt_check(
+		    pmt_spawn(&tids[k], busy_worker, &tids[k], work_stacks[k],
+		        sizeof work_stacks[k], WORKER_PRIO),
+		    "pmt_spawn");
+	pmt_check(pmt_stats(&s0), "pmt_stats");
+	t0 = now_ns();
+	for (k = 0; k < BUSY_THREADS; k++)
+		pmt_check(pmt_join(tids[k], NULL), "pmt_join");
+	ov_ns[v][r] = now_ns() - t0;
+	pmt_check(pmt_stats(&s1), "pmt_stats");
+	if (bare)
+		bare_stop();
+	else if (ov_usec[v] != 0)
+		preempt_stop();
+	ov_ticks[v][r] = bare ? bare_ticks - b0 : s1.ticks - s0.ticks;
+	ov_preempts[v][r] = s1.preemptions - s0.preemptions;
+}
+
+/* Sets busy_n so that a run without the timer takes about preempt_ns. */
+static void
+busy_calibrate(void)
+{
+	double n = 1e5;
+
+	for (;;) {
+		busy_n = (long)n;
+		busy_run(OV_OFF, 0);
+		if (ov_ns[OV_OFF][0] >= preempt_ns / 10)
+			break;
+		n *= 4;
+	}
+	busy_n = (long)(n * preempt_ns / ov_ns[OV_OFF][0]);
+	busy_run(OV_OFF, 0);
+	busy_run(OV_1MS, 0);
+	busy_run(OV_BARE_1MS, 0);
+}
+
+/* Round r: the variants, in an order that alternates between
+ * rounds so that a drift of the machine's speed does not favour one. */
+static void
+busy_round(int r)
+{
+	int k;
+
+	for (k = 0; k < NOV; k++)
+		busy_run(r % 2 ? NOV - 1 - k : k, r);
+}
+
+/*
+ * Tick-to-next-thread latency.  Two threads of one priority spin reading
+ * the clock, each storing its last reading.  A thread that finds another
+ * ran since its own last iteration was switched in: the gap from the
+ * other's last reading to its own is the tick's latency (timer interrupt,
+ * signal delivery, handler, switch, and the sigreturn of the thread that
+ * resumes), give or take one loop iteration.
+ */
+static double *lat_samples;
+static volatile long lat_count, lat_goal, lat_skip;
+static volatile int lat_owner;
+static volatile double lat_last[2];
+static long lat_lost; /* a second tick right after a switch */
+
+static void *
+lat_worker(void *arg)
+{
+	int me = (int)(uintptr_t)arg, prev;
+	double t;
+
+	for (;;) {
+		t = now_ns();
+		if (lat_owner != me) {
+			prev = lat_owner;
+			lat_owner = me;
+			if (lat_count >= lat_goal)
+				break;
+			/* The reading above may predate the switch (a tick
+			 * inside clock_gettime() after it read the clock):
+			 * read again. */
+			t = now_ns();
+			if (lat_owner != me)
+				lat_lost++; /* another tick came meanwhile */
+			else if (prev >= 0 && lat_skip > 0)
+				lat_skip--; /* b's start: not a resume */
+			else if (prev >= 0)
+				lat_samples[lat_count++] = t - lat_last[prev];
+		}
+		lat_last[me] = t;
+	}
+	return NULL;
+}
+
+/* Adds lat_per_round samples to lat_samples. */
+static void
+lat_round(void)
+{
+	pmt_t a, b;
+
+	lat_goal = lat_count + lat_per_round;
+	lat_owner = -1;
+	lat_skip = 1;
+	preempt_start(LAT_USEC, 0);
+	pmt_check(pmt_spawn(&a, lat_worker, (void *)(uintptr_t)0,
+	              work_stacks[0], sizeof work_stacks[0], WORKER_PRIO),
+	    "pmt_spawn");
+	pmt_check(pmt_spawn(&b, lat_worker, (void *)(uintptr_t)1,
+	              work_stacks[1], sizeof work_stacks[1], WORKER_PRIO),
+	    "pmt_spawn");
+	pmt_check(pmt_join(a, NULL), "pmt_join");
+	pmt_check(pmt_join(b, NULL), "pmt_join");
+	preempt_stop();
+}
+
+/*
+ * The same gap for an empty signal handler, libpmt's timer off: one
+ * thread reads the clock; the reading after the handler counted a tick,
+ * less the one before, is the kernel's share of the latency.
+ */
+static double *bare_samples;
+static long bare_count;
+
+static void
+bare_lat_round(void)
+{
+	long goal = bare_count + lat_per_round, skip = 1;
+	uint64_t seen;
+	double t, last;
+
+	bare_start(LAT_USEC);
+	seen = bare_ticks;
+	last = now_ns();
+	while (bare_count < goal) {
+		t = now_ns();
+		if (bare_ticks != seen) {
+			seen = bare_ticks;
+			/* The reading above may predate the signal. */
+			t = now_ns();
+			if (skip > 0)
+				skip--;
+			else
+				bare_samples[bare_count++] = t - last;
+		}
+		last = t;
+	}
+	bare_stop();
+}
+
+/*
+ * Tickless: one busy thread alone under a 100 us tick should take no
+ * tick, as the timer runs only while it has a ready equal.  With a
+ * partner for the first PARTNER_NS, the ticks after the partner left show
+ * how soon the timer stops (the one tick that finds no equal).
+ */
+static double spin_end, partner_end;
+static uint64_t partner_left_ticks;
+
+/* The lone thread, or (arg not NULL) its partner. */
+static void *
+spinner(void *arg)
+{
+	struct pmt_stats st;
+
+	while (now_ns() < (arg != NULL ? partner_end : spin_end))
+		;
+	if (arg != NULL) {
+		pmt_check(pmt_stats(&st), "pmt_stats");
+		partner_left_ticks = st.ticks;
+	}
+	return NULL;
+}
+
+static uint64_t tickless_alone, tickless_with, tickless_after;
+
+static void
+tickless(void)
+{
+	struct pmt_stats s0, s1;
+	pmt_t a, b;
+	int partner;
+	double t0;
+
+	for (partner = 0; partner < 2; partner++) {
+		preempt_start(TICKLESS_USEC, 0);
+		pmt_check(pmt_stats(&s0), "pmt_stats");
+		t0 = now_ns();
+		spin_end = t0 + TICKLESS_NS;
+		partner_end = t0 + PARTNER_NS;
+		pmt_check(pmt_spawn(&a, spinner, NULL, work_stacks[0],
+		              sizeof work_stacks[0], WORKER_PRIO),
+		    "pmt_spawn");
+		if (partner)
+			pmt_check(pmt_spawn(&b, spinner, (void *)(uintptr_t)1,
+			              work_stacks[1], sizeof work_stacks[1],
+			              WORKER_PRIO),
+			    "pmt_spawn");
+		pmt_check(pmt_join(a, NULL), "pmt_join");
+		if (partner)
+			pmt_check(pmt_join(b, NULL), "pmt_join");
+		pmt_check(pmt_stats(&s1), "pmt_stats");
+		preempt_stop();
+		if (partner) {
+			tickless_with = s1.ticks - s0.ticks;
+			tickless_after = s1.ticks - partner_left_ticks;
+		} else {
+			tickless_alone = s1.ticks - s0.ticks;
+		}
+	}
+}
+
+/* ------------------------------------------------------------ hazards */
+
+/*
+ * --hazards: what PMT_PREEMPT_SAFEPC is for.  glibc's stdio and malloc
+ * locks belong to the kernel thread (and a process without a second
+ * pthread skips them altogether), so they do not keep libpmt threads
+ * apart: a tick inside fprintf() or malloc() lets another thread into the
+ * same stream or heap.  Each case runs in a child process that may well
+ * crash: HZ_THREADS threads at an HZ_USEC tick write fixed-format lines
+ * to one temporary file for HZ_PRINT_NS (the parent then counts the lines
+ * that are not intact), or malloc and free random sizes for HZ_ALLOC_NS;
+ * with flags 0, with PMT_PREEMPT_SAFEPC, and with the wrappers
+ * (pmt_fprintf, pmt_malloc, pmt_free) and flags 0.  The parent must not
+ * call pmt_init(): each child does, after fork().
+ */
+enum { HZ_PRINT, HZ_ALLOC };
+enum { HZ_PLAIN, HZ_SAFEPC, HZ_WRAPPED, HZ_NMODES };
+
+/* What a child reports, in memory it shares with the parent, so that the
+ * progress counts survive the child's death. */
+struct hz_shared {
+	volatile long progress[HZ_THREADS]; /* lines written, allocations */
+	volatile int finished;              /* the child got to the end */
+	struct pmt_stats st;                /* then: its counters */
+};
+
+static struct hz_shared *hz;
+static int hz_mode;
+static FILE *hz_stream;
+static double hz_end;
+
+#define HZ_TEXT "the quick brown fox jumps over the lazy dog"
+#define HZ_FORMAT "t%d %09ld " HZ_TEXT "\n"
+
+static void *
+hz_print(void *arg)
+{
+	int me = (int)(uintptr_t)arg;
+	long i;
+
+	for (i = 0; (i & 63) != 0 || now_ns() < hz_end; i++) {
+		if (hz_mode == HZ_WRAPPED)
+			pmt_fprintf(hz_stream, HZ_FORMAT, me, i);
+		else
+			fprintf(hz_stream, HZ_FORMAT, me, i);
+		hz->progress[me] = i + 1;
+	}
+	return NULL;
+}
+
+static void *
+hz_alloc(void *arg)
+{
+	int me = (int)(uintptr_t)arg, k;
+	uint64_t x = 0x9e3779b97f4a7c15u * (uint64_t)(me + 1);
+	void *slot[HZ_SLOTS] = {NULL};
+	size_t size;
+	long i;
+
+	for (i = 0; (i & 63) != 0 || now_ns() < hz_end; i++) {
+		x ^= x << 13; /* xorshift64 */
+		x ^= x >> 7;
+		x ^= x << 17;
+		k = (int)(x % HZ_SLOTS);
+		/* Mostly small blocks, one in four up to 16 KiB. */
+		size = 1 + (size_t)(x >> 32) % ((x & 0x300) ? 256 : 16384);
+		if (hz_mode == HZ_WRAPPED) {
+			pmt_free(slot[k]);
+			slot[k] = pmt_malloc(size);
+		} else {
+			free(slot[k]);
+			slot[k] = malloc(size);
+		}
+		if (slot[k] != NULL)
+			memset(slot[k], me, size);
+		hz->progress[me] = i + 1;
+	}
+	for (k = 0; k < HZ_SLOTS; k++)
+		if (hz_mode == HZ_WRAPPED)
+			pmt_free(slot[k]);
+		else
+			free(slot[k]);
+	return NULL;
+}
+
+/* The child: never returns. */
+static void
+hz_child(int test)
+{
+	pmt_t tids[HZ_THREADS];
+	unsigned flags = hz_mode == HZ_SAFEPC ? PMT_PREEMPT_SAFEPC : 0;
+	int k;
+
+	pmt_check(pmt_init(), "pmt_init");
+	preempt_start(HZ_USEC, flags);
+	hz_end = now_ns() + (test == HZ_PRINT ? HZ_PRINT_NS : HZ_ALLOC_NS);
+	for (k = 0; k < HZ_THREADS; k++)
+		pmt_check(
+		    pmt_spawn(&tids[k], test == HZ_PRINT ? hz_print : hz_alloc,
+		        (void *)(uintptr_t)k, work_stacks[k],
+		        sizeof work_stacks[k], WORKER_PRIO),
+		    "pmt_spawn");
+	for (k = 0; k < HZ_THREADS; k++)
+		pmt_check(pmt_join(tids[k], NULL), "pmt_join");
+	preempt_stop();
+	if (test == HZ_PRINT && fclose(hz_stream) != 0) {
+		perror("pmt-bench: fclose");
+		_exit(1);
+	}
+	pmt_check(pmt_stats(&hz->st), "pmt_stats");
+	hz->finished = 1;
+	_exit(0);
+}
+
+/* Sorts the lines of the file at fd: *good get the intact lines (each
+ * line written counted once), *dups intact lines seen before, *bad the
+ * rest: spliced, torn, or never written. */
+static void
+hz_count_lines(int fd, long *good, long *dups, long *bad)
+{
+	unsigned char *seen[HZ_THREADS];
+	char *line = NULL, want[128];
+	size_t cap = 0;
+	long num;
+	int id, k;
+	FILE *f;
+
+	*good = *dups = *bad = 0;
+	for (k = 0; k < HZ_THREADS; k++)
+		if ((seen[k] = calloc((size_t)hz->progress[k] / 8 + 1, 1)) ==
+		    NULL)
+			sys_check(ENOMEM, "calloc");
+	lseek(fd, 0, SEEK_SET);
+	f = fdopen(dup(fd), "r");
+	if (f == NULL)
+		sys_check(errno, "fdopen");
+	while (getline(&line, &cap, f) > 0) {
+		if (sscanf(line, "t%d %ld", &id, &num) == 2 && id >= 0 &&
+		    id < HZ_THREADS && num >= 0 && num < hz->progress[id]) {
+			snprintf(want, sizeof want, HZ_FORMAT, id, num);
+			if (strcmp(line, want) == 0) {
+				unsigned char bit =
+				    (unsigned char)(1u << num % 8);
+
+				if (seen[id][num / 8] & bit) {
+					(*dups)++;
+				} else {
+					seen[id][num / 8] |= bit;
+					(*good)++;
+				}
+				continue;
+			}
+		}
+		(*bad)++;
+	}
+	free(line);
+	fclose(f);
+	for (k = 0; k < HZ_THREADS; k++)
+		free(seen[k]);
+}
+
+/* What the kernel says process pid is doing: its state and, when it
+ * sleeps, where. */
+static void
+hz_state(pid_t pid, char *buf, size_t size)
+{
+	char path[64], stat[512], wchan[64] = "";
+	const char *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(buf, size, "state unknown");
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return;
+	n = read(fd, stat, sizeof stat - 1);
+	close(fd);
+	stat[n > 0 ? n : 0] = '\0';
+	/* The state follows the command's closing parenthesis. */
+	if ((p = strrchr(stat, ')')) == NULL || p[1] == '\0')
+		return;
+	snprintf(path, sizeof path, "/proc/%ld/wchan", (long)pid);
+	if ((fd = open(path, O_RDONLY)) >= 0) {
+		n = read(fd, wchan, sizeof wchan - 1);
+		close(fd);
+		wchan[n > 0 ? n : 0] = '\0';
+	}
+	snprintf(buf, size, "state %c%s%s", p[2],
+	    *wchan != '\0' && strcmp(wchan, "0") != 0 ? " in " : "",
+	    strcmp(wchan, "0") != 0 ? wchan : "");
+}
+
+/* A temporary file, unlinked at once: its descriptor. */
+static int
+hz_tmpfile(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/pmt-bench-XXXXXX",
+	    dir != NULL && *dir != '\0' ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0)
+		sys_check(errno, "mkstemp");
+	unlink(path);
+	return fd;
+}
+
+static const char *const hz_calls[2][HZ_NMODES] = {
+    {"fprintf", "fprintf", "pmt_fprintf"},
+    {"malloc/free", "malloc/free", "pmt_malloc/pmt_free"},
+};
+static const char *const hz_flags[HZ_NMODES] = {"0", "SAFEPC", "0"};
+
+/* Runs one case in a child and prints its row. */
+static void
+hz_case(int test)
+{
+	double limit = (test == HZ_PRINT ? HZ_PRINT_NS : HZ_ALLOC_NS) + 10e9;
+	long total = 0, lo = -1, hi = 0, now_total, last_total = -1;
+	long good, dups, bad;
+	int out = -1, err = hz_tmpfile(), status = 0, hung = 0, k;
+	char msg[160] = "", outcome[256], state[64] = "";
+	double t0, t_progress, secs;
+	ssize_t len;
+	pid_t pid;
+
+	if (test == HZ_PRINT)
+		out = hz_tmpfile();
+	memset(hz, 0, sizeof *hz);
+	fflush(stdout);
+	fflush(stderr);
+	t0 = t_progress = now_ns();
+	pid = fork();
+	if (pid < 0)
+		sys_check(errno, "fork");
+	if (pid == 0) {
+		dup2(err, STDERR_FILENO);
+		if (test == HZ_PRINT && (hz_stream = fdopen(out, "w")) == NULL)
+			_exit(1);
+		hz_child(test);
+	}
+	/* A child whose threads all stopped making progress for 2 s is
+	 * stuck (in a stdio or malloc loop gone round, say): kill it. */
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		for (now_total = 0, k = 0; k < HZ_THREADS; k++)
+			now_total += hz->progress[k];
+		if (now_total != last_total) {
+			last_total = now_total;
+			t_progress = now_ns();
+		}
+		if (!hung &&
+		    (now_ns() - t_progress > 2e9 || now_ns() - t0 > limit)) {
+			hz_state(pid, state, sizeof state);
+			kill(pid, SIGKILL);
+			hung = 1;
+		}
+		usleep(10000);
+	}
+	secs = (now_ns() - t0) / 1e9;
+
+	for (k = 0; k < HZ_THREADS; k++) {
+		total += hz->progress[k];
+		if (lo < 0 || hz->progress[k] < lo)
+			lo = hz->progress[k];
+		if (hz->progress[k] > hi)
+			hi = hz->progress[k];
+	}
+	/* The first line the child wrote to stderr (glibc's abort message,
+	 * say). */
+	len = pread(err, msg, sizeof msg - 1, 0);
+	msg[len > 0 ? len : 0] = '\0';
+	msg[strcspn(msg, "\n")] = '\0';
+	close(err);
+
+	if (hung)
+		snprintf(outcome, sizeof outcome,
+		    "hung (%s), killed after %.1f s", state, secs);
+	else if (WIFSIGNALED(status))
+		snprintf(outcome, sizeof outcome, "died (%s) after %.2f s",
+		    strsignal(WTERMSIG(status)), secs);
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	         !hz->finished)
+		snprintf(outcome, sizeof outcome, "failed (status %d)",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	else
+		snprintf(outcome, sizeof outcome, "survived");
+	if (test == HZ_PRINT) {
+		hz_count_lines(out, &good, &dups, &bad);
+		close(out);
+		snprintf(outcome + strlen(outcome),
+		    sizeof outcome - strlen(outcome),
+		    ": %ld corrupt, %ld duplicated, %ld lost lines", bad, dups,
+		    total - good);
+	}
+	printf("%-19s %-6s %10ld %9ld %9ld", hz_calls[test][hz_mode],
+	    hz_flags[hz_mode], total, lo, hi);
+	if (hz->finished)
+		printf(" %6llu %8llu", (unsigned long long)hz->st.ticks,
+		    (unsigned long long)hz->st.preemptions);
+	else
+		printf(" %6s %8s", "-", "-");
+	printf("  %s\n", outcome);
+	if (*msg != '\0')
+		printf("    stderr: %.150s\n", msg);
+}
+
+static int
+hazards(void)
+{
+	int test, run;
+
+	hz = mmap(NULL, sizeof *hz, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (hz == MAP_FAILED)
+		sys_check(errno, "mmap");
+	printf("PMT_PREEMPT_SAFEPC hazards: %d threads at a %d us tick, each "
+	       "case in a child\nprocess: fprintf of fixed lines to one file "
+	       "for %.0f s, malloc/free of random\nsizes for %.0f s; "
+	       "%d runs each (progress: lines or allocations, total and\n"
+	       "per thread)\n\n",
+	    HZ_THREADS, HZ_USEC, HZ_PRINT_NS / 1e9, HZ_ALLOC_NS / 1e9, HZ_RUNS);
+	printf("%-19s %-6s %10s %9s %9s %6s %8s  %s\n", "calls", "flags",
+	    "progress", "min", "max", "ticks", "preempts", "outcome");
+	for (test = HZ_PRINT; test <= HZ_ALLOC; test++)
+		for (hz_mode = 0; hz_mode < HZ_NMODES; hz_mode++)
+			for (run = 0; run < HZ_RUNS; run++)
+				hz_case(test);
+	munmap(hz, sizeof *hz);
+	return 0;
+}
+
 /* ------------------------------------------------------------ driver */
 
 enum {
 	B_PMT_YIELD,
+	B_PMT_YIELD_TICK,
 	B_PMT_YIELD_MANY,
 	B_PMT_SPAWN,
 	B_UC_SWAP,
@@ -428,6 +1172,8 @@ enum {
 
 static struct bench benches[NBENCH] = {
     [B_PMT_YIELD] = {"pmt_yield (2 threads)", pmt_yield_2, 0, {0}, 0, 0, 0},
+    [B_PMT_YIELD_TICK] = {"pmt_yield, 1 ms tick on", pmt_yield_2_tick, 0, {0},
+        0, 0, 0},
     [B_PMT_YIELD_MANY] = {"pmt_yield (all slots)", pmt_yield_many, 0, {0}, 0, 0,
         0},
     [B_PMT_SPAWN] = {"pmt_spawn+pmt_join", pmt_spawn_join, 0, {0}, 0, 0, 0},
@@ -481,6 +1227,76 @@ summarise(struct bench *b)
 	b->max = v[rounds - 1];
 	b->median = rounds % 2 ? v[rounds / 2]
 	                       : (v[rounds / 2 - 1] + v[rounds / 2]) / 2;
+}
+
+/* The median of v[0..n), n <= MAX_ROUNDS. */
+static double
+median_of(const double *v, int n)
+{
+	double w[MAX_ROUNDS];
+
+	memcpy(w, v, (size_t)n * sizeof w[0]);
+	qsort(w, (size_t)n, sizeof w[0], cmp_double);
+	return n % 2 ? w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2;
+}
+
+/* Preemption results, from the rounds: per timer variant the median time
+ * of the busy work, overhead against the same round's run without the
+ * timer (percent), ticks, preemptions, and CPU time per tick; and the
+ * tick latency percentiles. */
+static double ov_med_ns[NOV], ov_pct[NOV], ov_tick_ns[NOV];
+static double ov_med_ticks[NOV], ov_med_preempts[NOV];
+static double lat_p50, lat_p90, lat_p99, lat_max, lat_min;
+static double bare_p50, bare_p90, bare_p99, bare_max, bare_min;
+
+/* The value below which a fraction q of the sorted v[0..n) lies. */
+static double
+percentile(const double *v, long n, double q)
+{
+	return v[(long)(q * (double)(n - 1) + 0.5)];
+}
+
+static void
+summarise_preempt(void)
+{
+	double pct[MAX_ROUNDS], per_tick[MAX_ROUNDS], ticks[MAX_ROUNDS],
+	    pre[MAX_ROUNDS];
+	int v, r;
+
+	for (v = 0; v < NOV; v++) {
+		for (r = 0; r < rounds; r++) {
+			pct[r] = (ov_ns[v][r] / ov_ns[OV_OFF][r] - 1) * 100;
+			per_tick[r] = ov_ticks[v][r] == 0
+			                  ? 0
+			                  : (ov_ns[v][r] - ov_ns[OV_OFF][r]) /
+			                        (double)ov_ticks[v][r];
+			ticks[r] = (double)ov_ticks[v][r];
+			pre[r] = (double)ov_preempts[v][r];
+		}
+		ov_med_ns[v] = median_of(ov_ns[v], rounds);
+		ov_pct[v] = median_of(pct, rounds);
+		ov_tick_ns[v] = median_of(per_tick, rounds);
+		ov_med_ticks[v] = median_of(ticks, rounds);
+		ov_med_preempts[v] = median_of(pre, rounds);
+	}
+	if (lat_count > 0) {
+		qsort(lat_samples, (size_t)lat_count, sizeof lat_samples[0],
+		    cmp_double);
+		lat_min = lat_samples[0];
+		lat_p50 = percentile(lat_samples, lat_count, 0.50);
+		lat_p90 = percentile(lat_samples, lat_count, 0.90);
+		lat_p99 = percentile(lat_samples, lat_count, 0.99);
+		lat_max = lat_samples[lat_count - 1];
+	}
+	if (bare_count > 0) {
+		qsort(bare_samples, (size_t)bare_count, sizeof bare_samples[0],
+		    cmp_double);
+		bare_min = bare_samples[0];
+		bare_p50 = percentile(bare_samples, bare_count, 0.50);
+		bare_p90 = percentile(bare_samples, bare_count, 0.90);
+		bare_p99 = percentile(bare_samples, bare_count, 0.99);
+		bare_max = bare_samples[bare_count - 1];
+	}
 }
 
 /* The first CPU this process may run on, CPU 0 on most machines, or -1
@@ -552,6 +1368,9 @@ print_header(void)
 	       "(all listed below)\n",
 	    benches[B_PMT_YIELD].iterations, benches[B_PMT_SPAWN].iterations,
 	    target_ns / 1e6);
+	printf("preemption: %ld steps of busy work per thread, about %.0f ms "
+	       "per run;\n    %d tick latencies per round\n",
+	    busy_n, preempt_ns / 1e6, lat_per_round);
 	if (pin_cpu >= 0)
 		printf("pthreads: all pinned to CPU %d\n", pin_cpu);
 	else
@@ -603,6 +1422,17 @@ print_row(int csv, const char *op, int pmt, int uc, int pt)
 	printf("%-22s %10.1f %11s %11s %10s %10s\n", op, p, ub, tb, ur, tr);
 }
 
+/* A row with libpmt's figure only: a time in ns, or a count. */
+static void
+print_value_row(int csv, const char *op, double v)
+{
+	if (csv)
+		printf("%s,%.2f,,,,\n", op, v);
+	else
+		printf("%-22s %10.1f %11s %11s %10s %10s\n", op, v, "-", "-",
+		    "-", "-");
+}
+
 static void
 print_table(int csv)
 {
@@ -625,6 +1455,21 @@ print_table(int csv)
 	print_row(csv, many, B_PMT_YIELD_MANY, -1, -1);
 	print_row(
 	    csv, "create+run+join", B_PMT_SPAWN, B_UC_CREATE, B_PT_CREATE);
+	print_row(csv, "switch (1 ms tick on)", B_PMT_YIELD_TICK, -1, -1);
+	print_value_row(csv, "CPU per tick (1 ms)", ov_tick_ns[OV_1MS]);
+	print_value_row(csv, "CPU per tick (100 us)", ov_tick_ns[OV_100US]);
+	print_value_row(csv, "bare tick CPU (1 ms)", ov_tick_ns[OV_BARE_1MS]);
+	print_value_row(
+	    csv, "bare tick CPU (100 us)", ov_tick_ns[OV_BARE_100US]);
+	print_value_row(csv, "tick to thread p50", lat_p50);
+	print_value_row(csv, "tick to thread p90", lat_p90);
+	print_value_row(csv, "tick to thread p99", lat_p99);
+	print_value_row(csv, "tick to thread max", lat_max);
+	print_value_row(csv, "bare tick gap p50", bare_p50);
+	print_value_row(csv, "bare tick gap p90", bare_p90);
+	print_value_row(csv, "bare tick gap p99", bare_p99);
+	print_value_row(csv, "bare tick gap max", bare_max);
+	print_value_row(csv, "ticks alone (count)", (double)tickless_alone);
 }
 
 static void
@@ -639,6 +1484,56 @@ print_details(void)
 		printf("  %-26s %10.1f %10.1f %10.1f %12ld\n", benches[k].name,
 		    benches[k].median, benches[k].min, benches[k].max,
 		    benches[k].iterations);
+
+	printf("\npreemption: %d busy threads below main, a fixed amount of "
+	       "work; medians over\n%d rounds (overhead and CPU per tick "
+	       "against the same round's run without\nthe timer; bare: an "
+	       "empty signal handler, libpmt's timer off):\n",
+	    BUSY_THREADS, rounds);
+	printf("  %-12s %9s %9s %7s %12s %13s\n", "timer", "time ms",
+	    "overhead", "ticks", "preemptions", "CPU per tick");
+	for (k = 0; k < NOV; k++) {
+		char name[16], pct[16], per_tick[16];
+
+		if (k == OV_OFF) {
+			snprintf(name, sizeof name, "off");
+			snprintf(pct, sizeof pct, "-");
+			snprintf(per_tick, sizeof per_tick, "-");
+		} else {
+			snprintf(name, sizeof name, "%s%lu us",
+			    k >= OV_BARE_1MS ? "bare " : "", ov_usec[k]);
+			snprintf(pct, sizeof pct, "%+.2f%%", ov_pct[k]);
+			snprintf(per_tick, sizeof per_tick, "%.1f us",
+			    ov_tick_ns[k] / 1e3);
+		}
+		printf("  %-12s %9.1f %9s %7.0f %12.0f %13s\n", name,
+		    ov_med_ns[k] / 1e6, pct, ov_med_ticks[k],
+		    ov_med_preempts[k], per_tick);
+	}
+	printf("tick to next thread, 2 busy threads at a %d us tick, %ld "
+	       "samples (%ld lost):\n  p50 %.1f us, p90 %.1f us, p99 "
+	       "%.1f us, max %.1f us (min %.1f us)\n",
+	    LAT_USEC, (long)lat_count, lat_lost, lat_p50 / 1e3, lat_p90 / 1e3,
+	    lat_p99 / 1e3, lat_max / 1e3, lat_min / 1e3);
+	printf("the same gap for an empty signal handler (no switch), %ld "
+	       "samples:\n  p50 %.1f us, p90 %.1f us, p99 %.1f us, max "
+	       "%.1f us (min %.1f us)\n",
+	    bare_count, bare_p50 / 1e3, bare_p90 / 1e3, bare_p99 / 1e3,
+	    bare_max / 1e3, bare_min / 1e3);
+	printf("pmt_yield, 2 threads: %.1f ns with the 1 ms timer running, "
+	       "%.1f ns without:\n  %.3fx (%llu ticks over all its runs)\n",
+	    benches[B_PMT_YIELD_TICK].median, benches[B_PMT_YIELD].median,
+	    benches[B_PMT_YIELD_TICK].median / benches[B_PMT_YIELD].median,
+	    (unsigned long long)ticks_on_yield);
+	printf("tickless, a %d us tick: one busy thread alone for %.0f ms: "
+	       "%llu ticks (%.0f without\n  tickless); with a partner for "
+	       "its first %.0f ms: %llu ticks, %llu of them after\n  the "
+	       "partner left\n",
+	    TICKLESS_USEC, TICKLESS_NS / 1e6,
+	    (unsigned long long)tickless_alone,
+	    TICKLESS_NS / 1e3 / TICKLESS_USEC, PARTNER_NS / 1e6,
+	    (unsigned long long)tickless_with,
+	    (unsigned long long)tickless_after);
 }
 
 static void
@@ -648,6 +1543,7 @@ print_targets(void)
 	double many = benches[B_PMT_YIELD_MANY].median;
 	double spawn = benches[B_PMT_SPAWN].median;
 	double uc = benches[B_UC_SWAP].median;
+	double ytick = benches[B_PMT_YIELD_TICK].median / yield;
 
 	printf("\ntargets (for a 2 vCPU AMD EPYC Zen 3 VM; benchmarks, not "
 	       "tests):\n");
@@ -663,17 +1559,29 @@ print_targets(void)
 	    verdict(many / yield <= TARGET_FLAT_RATIO));
 	printf("  pmt_spawn+run+pmt_join: %.1f ns (target < %.0f ns): %s\n",
 	    spawn, TARGET_SPAWN_NS, verdict(spawn < TARGET_SPAWN_NS));
+	printf("  preemption overhead at a 1 ms tick: %.2f%% (target <= "
+	       "%.0f%%): %s\n    (an empty signal handler at 1 ms: %.2f%%)\n",
+	    ov_pct[OV_1MS], TARGET_PREEMPT_PCT,
+	    verdict(ov_pct[OV_1MS] <= TARGET_PREEMPT_PCT), ov_pct[OV_BARE_1MS]);
+	printf("  pmt_yield with the timer running: %.3fx the cost without "
+	       "(target within\n    %.0f%%): %s\n",
+	    ytick, (TARGET_YIELD_TICK_RATIO - 1) * 100,
+	    verdict(ytick <= TARGET_YIELD_TICK_RATIO));
+	printf("  tickless: %llu ticks for one busy thread alone (target "
+	       "about 0, here <= %d):\n    %s\n",
+	    (unsigned long long)tickless_alone, TARGET_TICKLESS_TICKS,
+	    verdict(tickless_alone <= TARGET_TICKLESS_TICKS));
 	printf("  not measured here: pmt_yield against GNU Pth and State "
-	       "Threads (not linked);\n    preemption overhead (no preemption "
-	       "yet); priority wake-up (no blocking\n    primitive besides "
-	       "pmt_join yet); thread control block size (not visible\n"
-	       "    through pmt.h)\n");
+	       "Threads (not linked);\n    priority wake-up (no blocking "
+	       "primitive besides pmt_join yet); thread\n    control block "
+	       "size (not visible through pmt.h)\n");
 }
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: pmt-bench [--quick] [--csv]\n");
+	fprintf(stderr, "usage: pmt-bench [--quick] [--csv] | pmt-bench "
+	                "--hazards\n");
 	exit(2);
 }
 
@@ -683,10 +1591,15 @@ main(int argc, char **argv)
 	struct pmt_stats st;
 	int csv = 0, i, r, k;
 
+	/* Before pmt_init(): its children call it themselves. */
+	if (argc == 2 && strcmp(argv[1], "--hazards") == 0)
+		return hazards();
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0) {
 			rounds = ROUNDS_QUICK;
 			target_ns = TARGET_NS_QUICK;
+			preempt_ns = PREEMPT_NS_QUICK;
+			lat_per_round = LAT_SAMPLES_QUICK;
 		} else if (strcmp(argv[i], "--csv") == 0) {
 			csv = 1;
 		} else {
@@ -711,7 +1624,12 @@ main(int argc, char **argv)
 	ring_stacks = aligned_alloc(
 	    PMT_STACK_PAGE, (size_t)ring_threads * ring_stack_size);
 	ring_tids = calloc((size_t)ring_threads, sizeof ring_tids[0]);
-	if (ring_stacks == NULL || ring_tids == NULL) {
+	lat_samples = calloc(
+	    (size_t)rounds * (size_t)lat_per_round, sizeof lat_samples[0]);
+	bare_samples = calloc(
+	    (size_t)rounds * (size_t)lat_per_round, sizeof bare_samples[0]);
+	if (ring_stacks == NULL || ring_tids == NULL || lat_samples == NULL ||
+	    bare_samples == NULL) {
 		fprintf(stderr, "pmt-bench: out of memory for %d stacks\n",
 		    ring_threads);
 		return 1;
@@ -721,15 +1639,21 @@ main(int argc, char **argv)
 
 	for (k = 0; k < NBENCH; k++)
 		calibrate(&benches[k]);
+	busy_calibrate();
 	for (r = 0; r < rounds; r++) {
 		for (k = 0; k < NBENCH; k++) {
 			struct sample s = benches[k].run(benches[k].iterations);
 
 			benches[k].per_op[r] = s.ns / s.ops;
 		}
+		busy_round(r);
+		lat_round();
+		bare_lat_round();
 	}
+	tickless();
 	for (k = 0; k < NBENCH; k++)
 		summarise(&benches[k]);
+	summarise_preempt();
 
 	if (csv) {
 		print_table(1);
@@ -741,5 +1665,7 @@ main(int argc, char **argv)
 	}
 	free(ring_stacks);
 	free(ring_tids);
+	free(lat_samples);
+	free(bare_samples);
 	return 0;
 }

@@ -16,7 +16,7 @@ extern "C" {
 #endif
 
 #define PMT_VERSION_MAJOR 0
-#define PMT_VERSION_MINOR 1
+#define PMT_VERSION_MINOR 2
 #define PMT_VERSION_PATCH 0
 
 /*
@@ -42,8 +42,12 @@ extern "C" {
 	    "to a live thread)")                                               \
 	X(PMT_EDETACHED, 9, "the thread is detached and cannot be joined")     \
 	X(PMT_ENOINIT, 10, "pmt_init() has not been called")                   \
-	X(PMT_EALREADY, 11, "already done (pmt_init() called twice)")          \
-	X(PMT_ENOSYS, 12, "not supported by this build or port")
+	X(PMT_EALREADY, 11,                                                    \
+	    "already done (pmt_init() twice, preemption started or stopped "   \
+	    "twice, or enabled more often than disabled)")                     \
+	X(PMT_ENOSYS, 12, "not supported by this build or port")               \
+	X(PMT_ESYS, 13,                                                        \
+	    "the operating system refused a request (timer or signal set-up)")
 
 /* clang-format off */
 enum pmt_error {
@@ -89,17 +93,16 @@ typedef uint32_t pmt_t;
 
 /* Counters since pmt_init(); see pmt_stats(3). */
 struct pmt_stats {
-	uint64_t switches; /* context switches performed */
-	uint64_t yields;   /* calls to pmt_yield() */
-	uint64_t spawns;   /* threads created */
-	uint64_t exits;    /* threads finished */
-	uint64_t ticks;    /* timer ticks taken (0 without preemption) */
-	uint64_t
-	    preemptions; /* switches forced by a tick (0 without preemption) */
-	uint32_t
-	    threads; /* threads alive now, the caller of pmt_init() included */
-	uint32_t
-	    max_threads; /* size of the thread table (--with-max-threads) */
+	uint64_t switches;    /* context switches performed */
+	uint64_t yields;      /* calls to pmt_yield() */
+	uint64_t spawns;      /* threads created */
+	uint64_t exits;       /* threads finished */
+	uint64_t ticks;       /* timer ticks taken */
+	uint64_t preemptions; /* switches forced by a tick */
+	/* Threads alive now, the caller of pmt_init() included. */
+	uint32_t threads;
+	/* Size of the thread table (configure --with-max-threads). */
+	uint32_t max_threads;
 };
 
 int pmt_init(void);
@@ -115,6 +118,69 @@ int pmt_getprio(pmt_t tid, int *prio);
 const char *pmt_strerror(int error);
 int pmt_stats(struct pmt_stats *stats);
 size_t pmt_stack_min(void);
+
+/*
+ * Preemption: a timer tick gives the CPU to the next ready thread of the
+ * running thread's priority.  The interval is in microseconds, within
+ * PMT_PREEMPT_MIN_USEC..PMT_PREEMPT_MAX_USEC; see pmt_preempt_start(3).
+ */
+#define PMT_PREEMPT_MIN_USEC 50
+#define PMT_PREEMPT_MAX_USEC 10000000
+#define PMT_PREEMPT_DEFAULT_USEC 1000
+/* Flag of pmt_preempt_start(): tick on the CPU time the process uses
+ * (ITIMER_VIRTUAL on POSIX) instead of on real time. */
+#define PMT_PREEMPT_CPUTIME 0x1u
+/* Flag of pmt_preempt_start(): defer a tick while the interrupted code
+ * lies outside the program's own text (in the C library, say); see
+ * pmt_preempt_start(3) for what it costs. */
+#define PMT_PREEMPT_SAFEPC 0x2u
+
+int pmt_preempt_start(unsigned long usec, unsigned flags);
+int pmt_preempt_stop(void);
+int pmt_preempt_disable(void);
+int pmt_preempt_enable(void);
+
+/*
+ * PMT_NOPREEMPT { ... } runs the block with preemption disabled.  Leave it
+ * only at its end: break, return or goto out of it would skip the enable.
+ */
+#define PMT_NOPREEMPT                                                          \
+	for (int pmt_np_once_ = (pmt_preempt_disable(), 1); pmt_np_once_;      \
+	     pmt_np_once_ = (pmt_preempt_enable(), 0))
+
+#if defined(__STDC_HOSTED__) && __STDC_HOSTED__ && !defined(PMT_FREESTANDING)
+/*
+ * The POSIX port's part of the interface, for hosted programs: the signal
+ * mask, and the C library calls that preemption corrupts, each made with
+ * preemption disabled.  A freestanding build (a kernel) does not see it.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+/* Only where <signal.h> shows POSIX (not under a strict -std=c99). */
+#ifdef SIG_BLOCK
+int pmt_sigmask(int how, const sigset_t *set, sigset_t *oldset);
+#endif
+
+void *pmt_malloc(size_t size);
+void *pmt_calloc(size_t nmemb, size_t size);
+void *pmt_realloc(void *ptr, size_t size);
+void pmt_free(void *ptr);
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PMT_PRINTF_(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PMT_PRINTF_(f, a)
+#endif
+int pmt_printf(const char *format, ...) PMT_PRINTF_(1, 2);
+int pmt_fprintf(FILE *stream, const char *format, ...) PMT_PRINTF_(2, 3);
+int pmt_vfprintf(FILE *stream, const char *format, va_list ap)
+    PMT_PRINTF_(2, 0);
+int pmt_puts(const char *s);
+int pmt_fputs(const char *s, FILE *stream);
+int pmt_fflush(FILE *stream);
+#endif /* hosted */
 
 #ifdef __cplusplus
 }

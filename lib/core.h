@@ -43,6 +43,9 @@ struct pmt_thread {
 	uint8_t state;                 /* enum pmt_state */
 	uint8_t prio;                  /* PMT_PRIO_MIN..PMT_PRIO_MAX */
 	uint8_t detached;              /* freed when done, cannot be joined */
+	/* pmt_preempt_disable() nesting; while the thread runs it is also
+	 * part of pmt_core.preempt_count. */
+	uint16_t nopreempt;
 };
 
 struct pmt_queue {
@@ -54,11 +57,16 @@ struct pmt_core {
 	uint32_t ready_map;         /* bit p set: ready[p] is not empty */
 	/*
 	 * Scheduler lock: a counter, not a signal mask.  Raised around every
-	 * change to the structures here; exactly 1 across every switch, and
-	 * dropped by the resumed side.  A tick that lands inside it must
-	 * defer to the end of the section.
+	 * change to the structures here, and by pmt_preempt_disable().  A
+	 * tick that finds it raised only sets need_resched, and the
+	 * outermost unlock acts on that.  Across every switch it is exactly
+	 * 1: the leaving thread's pmt_preempt_disable() nesting stays in its
+	 * own nopreempt, and the resumed side adds its own back.
 	 */
 	volatile unsigned preempt_count;
+	volatile uint8_t need_resched; /* PMT_RESCHED_* reasons pending */
+	uint8_t slicing;               /* preemption started: ticks slice */
+	uint8_t armed;                 /* the port's tick timer is running */
 	uint32_t alive; /* threads not yet finished */
 	uint8_t initialised;
 	size_t stack_min; /* pmt_port_stack_min(), cached */
@@ -79,11 +87,23 @@ pmt_core_lock(void)
 	pmt_barrier();
 }
 
+/* need_resched reasons. */
+#define PMT_RESCHED_SLICE 1u  /* a tick came: rotate among equals */
+#define PMT_RESCHED_HIGHER 2u /* a higher-priority thread is ready */
+
+/* preempt.c: acts on need_resched; scheduler unlocked. */
+PMT_HIDDEN void pmt_core_resched(void);
+
 static inline void
 pmt_core_unlock(void)
 {
 	pmt_barrier();
 	pmt_core.preempt_count--;
+	pmt_barrier();
+	/* A tick that came while the lock was held is taken now; one that
+	 * comes after this test finds the lock free and acts itself. */
+	if (pmt_core.need_resched != 0 && pmt_core.preempt_count == 0)
+		pmt_core_resched();
 }
 
 /* sched.c: reports a switch made without the lock held exactly once. */
@@ -91,6 +111,30 @@ PMT_HIDDEN _Noreturn void pmt_core_panic_lock(void);
 
 /* thread.c: id lookup.  Scheduler locked. */
 PMT_HIDDEN struct pmt_thread *pmt_thread_lookup(pmt_t id);
+
+/*
+ * The port's tick, from the timer signal handler or interrupt: slices the
+ * running thread (rotates it behind the next ready thread of its
+ * priority), or defers that to the end of the critical section it
+ * interrupted.  May switch: the interrupted thread stays parked inside the
+ * handler until it is picked again.  Interrupt context, on the interrupted
+ * thread's stack.
+ */
+PMT_HIDDEN void pmt_core_tick(void);
+
+/* A tick the port chose not to act on now (PMT_PREEMPT_SAFEPC): counted,
+ * and left for the next unlock or the next tick.  Interrupt context. */
+PMT_HIDDEN void pmt_core_tick_defer(void);
+
+/*
+ * The port's pmt_preempt_start() and pmt_preempt_stop() call these, with
+ * the tick handler installed and the timer created but not running: from
+ * then on the core arms and disarms the timer through pmt_port_tick_arm()
+ * and pmt_port_tick_disarm() (tickless: it runs only while the running
+ * thread has a ready equal to share the CPU with).  Thread context.
+ */
+PMT_HIDDEN void pmt_core_slicing_start(void);
+PMT_HIDDEN void pmt_core_slicing_stop(void);
 
 /*
  * First C code a new thread runs, called by the arch entry trampoline

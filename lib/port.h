@@ -59,6 +59,15 @@ PMT_HIDDEN unsigned pmt_port_stack_register(void *lo, size_t size);
 PMT_HIDDEN void pmt_port_stack_deregister(unsigned handle);
 
 /*
+ * Start and stop the periodic tick that calls pmt_core_tick(), at the
+ * interval pmt_preempt_start() was given.  Called only between
+ * pmt_core_slicing_start() and pmt_core_slicing_stop(), scheduler locked
+ * or from pmt_core_tick(); never twice in a row the same.
+ */
+PMT_HIDDEN void pmt_port_tick_arm(void);
+PMT_HIDDEN void pmt_port_tick_disarm(void);
+
+/*
  * The last thread has finished and none is left.  Ends the program
  * (POSIX: exit(0)).  Called on the finishing thread's stack, scheduler
  * locked.  Does not return.

@@ -59,6 +59,7 @@ pmt_setprio(pmt_t tid, int prio)
 	} else {
 		t->prio = (uint8_t)prio;
 	}
+	pmt_sched_slice_check();
 	pmt_core_unlock();
 	return 0;
 }

@@ -32,12 +32,13 @@ pmt_sched_remove(struct pmt_thread *t)
 }
 
 /* Any context, scheduler locked: out of line, so the check in
- * pmt_sched_switch() costs one compare. */
+ * pmt_sched_switch_begin() costs one compare. */
 void
 pmt_core_panic_lock(void)
 {
 	pmt_port_panic("libpmt: switch with the scheduler lock not held "
-	               "exactly once (scheduler state corrupted)");
+	               "exactly once (scheduler state corrupted, or a switch "
+	               "from a tick inside a critical section)");
 }
 
 /* Thread resumed in pmt_arch_switch_return(), scheduler locked by the
@@ -46,6 +47,7 @@ int
 pmt_core_switch_resume(unsigned long key)
 {
 	pmt_port_switch_leave(key);
+	pmt_sched_switch_end();
 	pmt_core_unlock();
 	return 0;
 }

@@ -72,10 +72,28 @@ pmt_sched_pop(void)
 }
 
 /*
- * Scheduler locked exactly once.  Makes next the running thread.  The
+ * Tickless preemption: the tick timer runs only while the running thread
+ * has a ready equal to share the CPU with.  Arms it when such an equal has
+ * appeared; pmt_core_resched() disarms it when a tick finds none.
+ */
+static inline void
+pmt_sched_slice_check(void)
+{
+	if (pmt_core.slicing && !pmt_core.armed &&
+	    ((pmt_core.ready_map >> pmt_core.current->prio) & 1u) != 0) {
+		pmt_core.armed = 1;
+		pmt_port_tick_arm();
+	}
+}
+
+/*
+ * The first half of every switch.  Makes next the running thread and
+ * returns the one leaving, or NULL when next is the caller itself.  The
  * caller has already put the current thread where it belongs (a ready
  * queue, a wait, or nowhere when it has finished) and set its state.
- * Returns when the current thread is switched back to.
+ * Scheduler locked once by the library, plus the leaving thread's
+ * pmt_preempt_disable() nesting, which stays in its nopreempt: the lock is
+ * exactly 1 across the switch.
  */
 static inline struct pmt_thread *
 pmt_sched_switch_begin(struct pmt_thread *next)
@@ -85,13 +103,27 @@ pmt_sched_switch_begin(struct pmt_thread *next)
 	next->state = PMT_RUNNING;
 	if (next == prev)
 		return NULL;
-	if (pmt_core.preempt_count != 1)
+	if (pmt_core.preempt_count != 1u + prev->nopreempt)
 		pmt_core_panic_lock();
+	pmt_core.preempt_count = 1;
 	pmt_core.current = next;
+	/* A pending slice or wake-up was for the thread leaving. */
+	pmt_core.need_resched = 0;
 	pmt_core.stats.switches++;
+	pmt_sched_slice_check();
 	return prev;
 }
 
+/* The resumed side of a switch, lock at 1: the thread's own
+ * pmt_preempt_disable() nesting joins the lock again. */
+static inline void
+pmt_sched_switch_end(void)
+{
+	pmt_core.preempt_count += pmt_core.current->nopreempt;
+}
+
+/* Scheduler locked.  Switches to next; returns when the caller is
+ * switched back to. */
 static inline void
 pmt_sched_switch(struct pmt_thread *next)
 {
@@ -103,6 +135,7 @@ pmt_sched_switch(struct pmt_thread *next)
 	key = pmt_port_switch_enter();
 	pmt_arch_switch(&prev->sp, next->sp);
 	pmt_port_switch_leave(key);
+	pmt_sched_switch_end();
 }
 
 /*
@@ -130,8 +163,11 @@ pmt_sched_switch_return(struct pmt_thread *next)
 	    &prev->sp, next->sp, pmt_port_switch_enter());
 }
 
-/* t has just become READY (queued); if it outranks the running thread,
- * the running thread steps aside to the head of its level and t runs. */
+/*
+ * t has just become READY (queued); if it outranks the running thread,
+ * the running thread steps aside to the head of its level and t runs: at
+ * once, or at the end of the caller's pmt_preempt_disable() section.
+ */
 static inline void
 pmt_sched_preempt_by(const struct pmt_thread *t)
 {
@@ -139,6 +175,10 @@ pmt_sched_preempt_by(const struct pmt_thread *t)
 
 	if (t->prio <= self->prio)
 		return;
+	if (self->nopreempt != 0) {
+		pmt_core.need_resched |= PMT_RESCHED_HIGHER;
+		return;
+	}
 	pmt_sched_push_head(self);
 	pmt_sched_switch(pmt_sched_pop());
 }

@@ -123,12 +123,14 @@ pmt_spawn(pmt_t *tid, void *(*entry)(void *), void *arg, void *stack,
 	t->stack_handle = pmt_port_stack_register(stack, size);
 	t->prio = (uint8_t)prio;
 	t->detached = 0;
+	t->nopreempt = 0;
 	t->sp = pmt_arch_frame_init(stack, size, entry, arg);
 	*tid = t->id;
 	pmt_core.alive++;
 	pmt_core.stats.spawns++;
 	pmt_sched_push_tail(t);
 	pmt_sched_preempt_by(t);
+	pmt_sched_slice_check();
 	pmt_core_unlock();
 	return 0;
 }

@@ -34,7 +34,10 @@ AC_DEFUN([PMT_PREEMPTION], [
   AS_IF([test "x$pmt_preemption" = xyes],
     [AC_DEFINE([PMT_HAVE_PREEMPTION], [1],
       [Define to 1 if the POSIX port may preempt threads with SIGALRM.])
-     pmt_preemption_summary="host can preempt (not in libpmt 0.1: cooperative scheduling only)"],
-    [pmt_preemption_summary="no: cooperative only"])
+     AS_IF([test "x$ac_cv_func_timer_create" = xyes &&
+            test "x$pmt_cv_have_sigev_thread_id" = xyes],
+       [pmt_preemption_summary="yes (SIGALRM from a timer_create timer aimed at the scheduler's kernel thread)"],
+       [pmt_preemption_summary="yes (SIGALRM from setitimer, process-directed)"])],
+    [pmt_preemption_summary="no: cooperative only; pmt_preempt_start returns PMT_ENOSYS"])
   AM_CONDITIONAL([PMT_PREEMPTION], [test "x$pmt_preemption" = xyes])
 ])

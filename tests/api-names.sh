@@ -10,5 +10,6 @@ pmt_public_functions() {
 
 # pmt_public_macros HEADER: the function-like macros a user calls.
 pmt_public_macros() {
-	sed -n 's/^#define \(PMT_STACK_DEFINE\)(.*/\1/p' "$1" | sort -u
+	sed -n 's/^#define \(PMT_STACK_DEFINE\)(.*/\1/p
+		s/^#define \(PMT_NOPREEMPT\) .*/\1/p' "$1" | sort -u
 }

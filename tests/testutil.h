@@ -3,14 +3,17 @@
 /*
  * testutil.h - helpers shared by the Check unit tests: assertions that name
  * libpmt errors, a pool of thread stacks, an event log that threads write
- * and test bodies check, and the suite runner.
+ * and test bodies check, deadlines and turn counters for the preemption
+ * tests, and the suite runner.
  */
 #ifndef PMT_TESTUTIL_H
 #define PMT_TESTUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <check.h>
 
@@ -83,6 +86,69 @@ test_log_int(int n)
 }
 
 #define ck_assert_log(expected) ck_assert_str_eq(test_log_buf, (expected))
+
+/*
+ * Deadlines.  A thread that waits for something preemption should bring
+ * about (a spinner waiting for its turn) never waits forever: it checks a
+ * deadline on the monotonic clock now and then, gives up, and records the
+ * failure for the test body.  The deadline only bounds a broken run; no
+ * test measures time with it.
+ */
+static inline uint64_t
+test_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The deadline ms milliseconds from now. */
+static inline uint64_t
+test_deadline_ms(unsigned long ms)
+{
+	return test_now_ns() + (uint64_t)ms * 1000000u;
+}
+
+static inline int
+test_expired(uint64_t deadline)
+{
+	return test_now_ns() >= deadline;
+}
+
+/*
+ * Turns.  Busy threads never yield, so the only sign that preemption
+ * works is that they take turns: each calls test_turn() with its own
+ * number (0..TEST_MAX_TURNERS-1) on every pass of its loop, and a pass
+ * that finds another thread's number in test_runner starts a new turn.
+ */
+#define TEST_MAX_TURNERS 16
+static volatile int test_runner = -1;
+static volatile unsigned long test_turns[TEST_MAX_TURNERS];
+
+/* Records that thread me runs; 1 when this starts a new turn of it. */
+static inline int
+test_turn(int me)
+{
+	if (test_runner == me)
+		return 0;
+	test_runner = me;
+	test_turns[me]++;
+	return 1;
+}
+
+/* The fewest turns any of threads first..first+n-1 has had. */
+static inline unsigned long
+test_min_turns(int first, int n)
+{
+	unsigned long min = (unsigned long)-1;
+	int i;
+
+	for (i = first; i < first + n; i++)
+		if (test_turns[i] < min)
+			min = test_turns[i];
+	return min;
+}
 
 /* Suite runner for main(): always fork mode, so that every test gets a
  * fresh process (and a fresh scheduler). */

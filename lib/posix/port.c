@@ -22,6 +22,7 @@
 #include <pmt.h>
 
 #include "../port.h"
+#include "posix.h"
 
 /* errno of the kernel thread that runs every libpmt thread: its address
  * is fixed for that thread's life, so it is looked up once.  Also read by
@@ -33,6 +34,8 @@ int
 pmt_port_init(void)
 {
 	pmt_port_errno_ptr = &errno;
+	pmt_posix_mask_init();
+	pmt_posix_tick_init();
 	return 0;
 }
 
