@@ -250,8 +250,8 @@ run_section_holder(int macro)
 	use_macro = macro;
 	ck_assert_int_eq(pmt_init(), 0);
 	deadline = test_deadline_ms(GIVE_UP_MS);
-	ck_assert_pmt_ok(test_spawn(&a, section_holder, NULL, 0, LOW));
-	ck_assert_pmt_ok(test_spawn(&b, phase_watcher, NULL, 1, LOW));
+	ck_assert_pmt_ok(test_spawn_big(&a, section_holder, NULL, 0, LOW));
+	ck_assert_pmt_ok(test_spawn_big(&b, phase_watcher, NULL, 1, LOW));
 	ck_assert_pmt_ok(pmt_preempt_start(200, 0));
 	ck_assert_pmt_ok(pmt_join(a, NULL));
 	ck_assert_pmt_ok(pmt_join(b, NULL));
@@ -336,11 +336,11 @@ START_TEST(test_section_of_thread_that_yields_does_not_pass_to_next_thread)
 
 	ck_assert_int_eq(pmt_init(), 0);
 	deadline = test_deadline_ms(GIVE_UP_MS);
-	ck_assert_pmt_ok(test_spawn(&tids[0], yield_in_section, NULL, 0, LOW));
+	ck_assert_pmt_ok(test_spawn_big(&tids[0], yield_in_section, NULL, 0, LOW));
 	ck_assert_pmt_ok(
-	    test_spawn(&tids[1], spin_beside_section, PTR(1), 1, LOW));
+	    test_spawn_big(&tids[1], spin_beside_section, PTR(1), 1, LOW));
 	ck_assert_pmt_ok(
-	    test_spawn(&tids[2], spin_beside_section, PTR(2), 2, LOW));
+	    test_spawn_big(&tids[2], spin_beside_section, PTR(2), 2, LOW));
 	ck_assert_pmt_ok(pmt_preempt_start(200, 0));
 	ck_assert_pmt_ok(pmt_join(tids[0], NULL));
 	ck_assert_pmt_ok(pmt_join(tids[1], NULL));
@@ -375,10 +375,10 @@ START_TEST(test_higher_thread_spawned_in_section_runs_at_outermost_enable)
 
 	ck_assert_int_eq(pmt_init(), 0);
 	ck_assert_pmt_ok(
-	    test_spawn(&e, log_once, PTR('E'), 0, PMT_PRIO_DEFAULT));
+	    test_spawn_big(&e, log_once, PTR('E'), 0, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_preempt_disable());
 	ck_assert_pmt_ok(pmt_preempt_disable());
-	ck_assert_pmt_ok(test_spawn(&h, log_once, PTR('H'), 1, HIGH));
+	ck_assert_pmt_ok(test_spawn_big(&h, log_once, PTR('H'), 1, HIGH));
 	test_log('a');
 	ck_assert_pmt_ok(pmt_preempt_enable());
 	test_log('b');
@@ -399,7 +399,7 @@ START_TEST(test_thread_raised_in_section_runs_at_outermost_enable)
 	pmt_t t;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	ck_assert_pmt_ok(test_spawn(&t, log_once, PTR('T'), 0, LOW));
+	ck_assert_pmt_ok(test_spawn_big(&t, log_once, PTR('T'), 0, LOW));
 	PMT_NOPREEMPT
 	{
 		ck_assert_pmt_ok(pmt_setprio(t, HIGH));
@@ -421,12 +421,12 @@ START_TEST(test_higher_thread_spawned_in_section_waits_despite_ticks)
 
 	ck_assert_int_eq(pmt_init(), 0);
 	deadline = test_deadline_ms(GIVE_UP_MS);
-	ck_assert_pmt_ok(test_spawn(
+	ck_assert_pmt_ok(test_spawn_big(
 	    &e, spin_until_stopped, PTR(0), 0, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_preempt_start(100, 0));
 	ck_assert_pmt_ok(pmt_preempt_disable());
 	ck_assert_pmt_ok(pmt_preempt_disable());
-	ck_assert_pmt_ok(test_spawn(&h, log_once, PTR('H'), 1, HIGH));
+	ck_assert_pmt_ok(test_spawn_big(&h, log_once, PTR('H'), 1, HIGH));
 	test_log('a');
 	t0 = ticks_now();
 	e_spins = spins[0];
@@ -678,7 +678,7 @@ START_TEST(test_allocation_wrappers_keep_heap_intact_under_100us_tick)
 	ck_assert_int_eq(pmt_init(), 0);
 	heap_end = test_deadline_ms(HEAP_MS);
 	for (i = 0; i < NHEAP; i++)
-		ck_assert_pmt_ok(test_spawn(&tids[i], heap_thread, PTR(i), i, LOW));
+		ck_assert_pmt_ok(test_spawn_big(&tids[i], heap_thread, PTR(i), i, LOW));
 	ck_assert_pmt_ok(pmt_preempt_start(100, 0));
 	for (i = 0; i < NHEAP; i++)
 		ck_assert_pmt_ok(pmt_join(tids[i], NULL));
@@ -750,7 +750,7 @@ START_TEST(test_stdio_wrappers_never_splice_lines_under_100us_tick)
 	ck_assert_int_eq(pmt_init(), 0);
 	deadline = test_deadline_ms(GIVE_UP_MS * 2);
 	for (i = 0; i < NPRINT; i++)
-		ck_assert_pmt_ok(test_spawn(&tids[i], print_thread, PTR(i), i, LOW));
+		ck_assert_pmt_ok(test_spawn_big(&tids[i], print_thread, PTR(i), i, LOW));
 	ck_assert_pmt_ok(pmt_preempt_start(100, 0));
 	for (i = 0; i < NPRINT; i++)
 		ck_assert_pmt_ok(pmt_join(tids[i], NULL));
@@ -1008,5 +1008,7 @@ critical_suite(void)
 int
 main(void)
 {
+	if (!PMT_TEST_PREEMPTION)
+		return test_skip_without_preemption();
 	return test_run_suite(critical_suite());
 }

@@ -74,7 +74,7 @@ spawn_all(pmt_t *tids, int n, void *(*entry)(void *), int prio)
 	int i;
 
 	for (i = 0; i < n; i++)
-		ck_assert_pmt_ok(test_spawn(&tids[i], entry, PTR(i), i, prio));
+		ck_assert_pmt_ok(test_spawn_big(&tids[i], entry, PTR(i), i, prio));
 }
 
 static void
@@ -239,10 +239,10 @@ START_TEST(test_busy_high_threads_are_never_preempted_by_lower_ones)
 	deadline = test_deadline_ms(GIVE_UP_MS);
 	/* Above everything while it sets up, so that nothing runs yet. */
 	ck_assert_pmt_ok(pmt_setprio(pmt_self(), PMT_PRIO_MAX));
-	ck_assert_pmt_ok(test_spawn(&hi[0], spin_high, PTR(0), 0, HIGH));
-	ck_assert_pmt_ok(test_spawn(&hi[1], spin_high, PTR(1), 1, HIGH));
-	ck_assert_pmt_ok(test_spawn(&lo[0], spin_low, PTR(2), 2, LOW));
-	ck_assert_pmt_ok(test_spawn(&lo[1], spin_low, PTR(3), 3, LOW));
+	ck_assert_pmt_ok(test_spawn_big(&hi[0], spin_high, PTR(0), 0, HIGH));
+	ck_assert_pmt_ok(test_spawn_big(&hi[1], spin_high, PTR(1), 1, HIGH));
+	ck_assert_pmt_ok(test_spawn_big(&lo[0], spin_low, PTR(2), 2, LOW));
+	ck_assert_pmt_ok(test_spawn_big(&lo[1], spin_low, PTR(3), 3, LOW));
 	ck_assert_pmt_ok(pmt_preempt_start(500, 0));
 	ck_assert_pmt_ok(pmt_setprio(pmt_self(), PMT_PRIO_DEFAULT));
 	/* The high pair ran and finished inside that call. */
@@ -866,9 +866,9 @@ START_TEST(test_sigmask_change_survives_ticks_nested_in_the_tick_handler)
 	race_end = test_deadline_ms(RACE_MS);
 	for (i = 0; i < NRACE; i++)
 		ck_assert_pmt_ok(
-		    test_spawn(&tids[i], mask_checker, PTR(i), i, LOW));
+		    test_spawn_big(&tids[i], mask_checker, PTR(i), i, LOW));
 	ck_assert_pmt_ok(
-	    test_spawn(&tids[NRACE], mask_flipper, NULL, NRACE, LOW));
+	    test_spawn_big(&tids[NRACE], mask_flipper, NULL, NRACE, LOW));
 	ck_assert_pmt_ok(pmt_preempt_start(PMT_PREEMPT_MIN_USEC, 0));
 	join_all(tids, NRACE + 1);
 	ck_assert_pmt_ok(pmt_preempt_stop());
@@ -941,9 +941,9 @@ START_TEST(test_blocked_read_lets_others_run_and_restarts_after_ticks)
 	ck_assert_int_eq(pipe(pipe_fd), 0);
 	ck_assert_int_eq(pmt_init(), 0);
 	deadline = test_deadline_ms(GIVE_UP_MS);
-	ck_assert_pmt_ok(test_spawn(&tids[0], pipe_reader, NULL, 0, LOW));
-	ck_assert_pmt_ok(test_spawn(&tids[1], pipe_spinner, PTR(1), 1, LOW));
-	ck_assert_pmt_ok(test_spawn(&tids[2], pipe_spinner, PTR(2), 2, LOW));
+	ck_assert_pmt_ok(test_spawn_big(&tids[0], pipe_reader, NULL, 0, LOW));
+	ck_assert_pmt_ok(test_spawn_big(&tids[1], pipe_spinner, PTR(1), 1, LOW));
+	ck_assert_pmt_ok(test_spawn_big(&tids[2], pipe_spinner, PTR(2), 2, LOW));
 	ck_assert_pmt_ok(pmt_preempt_start(500, 0));
 	join_all(tids, 3);
 	ck_assert_pmt_ok(pmt_preempt_stop());
@@ -1044,7 +1044,7 @@ START_TEST(test_lone_busy_thread_takes_almost_no_ticks)
 	alone = ticks_while_spinning_alone(200000000u);
 
 	ck_assert_pmt_ok(
-	    test_spawn(&tid, spin_until_stopped, PTR(0), 0, PMT_PRIO_DEFAULT));
+	    test_spawn_big(&tid, spin_until_stopped, PTR(0), 0, PMT_PRIO_DEFAULT));
 	shared_from = ticks_now();
 	while (!test_expired(deadline)) {
 		test_turn(1);
@@ -1172,8 +1172,8 @@ START_TEST(test_safepc_defers_ticks_inside_the_c_library)
 
 	ck_assert_int_eq(pmt_init(), 0);
 	deadline = test_deadline_ms(GIVE_UP_MS);
-	ck_assert_pmt_ok(test_spawn(&tids[0], libc_dweller, NULL, 0, LOW));
-	ck_assert_pmt_ok(test_spawn(&tids[1], program_spinner, NULL, 1, LOW));
+	ck_assert_pmt_ok(test_spawn_big(&tids[0], libc_dweller, NULL, 0, LOW));
+	ck_assert_pmt_ok(test_spawn_big(&tids[1], program_spinner, NULL, 1, LOW));
 	ck_assert_pmt_ok(pmt_preempt_start(100, PMT_PREEMPT_SAFEPC));
 	join_all(tids, 2);
 	ck_assert_pmt_ok(pmt_preempt_stop());
@@ -1501,5 +1501,7 @@ preempt_suite(void)
 int
 main(void)
 {
+	if (!PMT_TEST_PREEMPTION)
+		return test_skip_without_preemption();
 	return test_run_suite(preempt_suite());
 }

@@ -61,6 +61,21 @@ test_spawn(pmt_t *tid, void *(*entry)(void *), void *arg, int stack, int prio)
 }
 
 /*
+ * pmt_spawn() on slice i (0..7) of the pool cut in eight, 256 KiB each:
+ * for threads under a fast tick, where a stack may have to hold many
+ * signal frames at once.
+ */
+#define TEST_BIG_STACKS 8
+static inline int
+test_spawn_big(pmt_t *tid, void *(*entry)(void *), void *arg, int i, int prio)
+{
+	size_t size = sizeof test_stacks / TEST_BIG_STACKS;
+
+	return pmt_spawn(
+	    tid, entry, arg, test_stack_slice((size_t)i, size), size, prio);
+}
+
+/*
  * Event log.  Threads append one character per event; the test body
  * compares the whole string once the threads are done, so a wrong order
  * shows in the failure message.  Ints 0..9 are logged as digits.
@@ -152,6 +167,29 @@ test_min_turns(int first, int n)
 
 /* Suite runner for main(): always fork mode, so that every test gets a
  * fresh process (and a fresh scheduler). */
+/* 1 when the library was built with preemption (make check says so). */
+#ifndef PMT_TEST_PREEMPTION
+#define PMT_TEST_PREEMPTION 1
+#endif
+
+/*
+ * For a suite that needs the tick, in a build without preemption: the
+ * calls must say PMT_ENOSYS, and then the suite is skipped (status 77).
+ */
+static inline int
+test_skip_without_preemption(void)
+{
+	if (pmt_init() != 0 ||
+	    pmt_preempt_start(PMT_PREEMPT_DEFAULT_USEC, 0) != PMT_ENOSYS ||
+	    pmt_preempt_stop() != PMT_ENOSYS) {
+		printf("FAIL: a build without preemption must answer "
+		       "PMT_ENOSYS\n");
+		return EXIT_FAILURE;
+	}
+	printf("SKIP: built without preemption (PMT_ENOSYS)\n");
+	return 77;
+}
+
 static inline int
 test_run_suite(Suite *s)
 {
