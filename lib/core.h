@@ -91,7 +91,8 @@ pmt_core_lock(void)
 #define PMT_RESCHED_SLICE 1u  /* a tick came: rotate among equals */
 #define PMT_RESCHED_HIGHER 2u /* a higher-priority thread is ready */
 
-/* preempt.c: acts on need_resched; scheduler unlocked. */
+/* preempt.c: acts on need_resched; scheduler unlocked.  Thread context,
+ * or a port's tick after pmt_core_tick_begin() returned 1. */
 PMT_HIDDEN void pmt_core_resched(void);
 
 static inline void
@@ -113,18 +114,17 @@ PMT_HIDDEN _Noreturn void pmt_core_panic_lock(void);
 PMT_HIDDEN struct pmt_thread *pmt_thread_lookup(pmt_t id);
 
 /*
- * The port's tick, from the timer signal handler or interrupt: slices the
- * running thread (rotates it behind the next ready thread of its
- * priority), or defers that to the end of the critical section it
- * interrupted.  May switch: the interrupted thread stays parked inside the
- * handler until it is picked again.  Interrupt context, on the interrupted
- * thread's stack.
+ * The port's tick, from the timer signal handler or interrupt: counts the
+ * tick and asks for a slice.  Returns 1 when the interrupted code held no
+ * lock, so the port may act on it now by calling pmt_core_resched() (which
+ * may switch: the interrupted thread then stays parked inside the handler
+ * until it is picked again), after making itself ready for the next tick;
+ * returns 0 when the slice is left to the end of the critical section the
+ * tick interrupted, or the port chooses not to act (PMT_PREEMPT_SAFEPC),
+ * in which case the next unlock or the next tick takes it.  Interrupt
+ * context, on the interrupted thread's stack.
  */
-PMT_HIDDEN void pmt_core_tick(void);
-
-/* A tick the port chose not to act on now (PMT_PREEMPT_SAFEPC): counted,
- * and left for the next unlock or the next tick.  Interrupt context. */
-PMT_HIDDEN void pmt_core_tick_defer(void);
+PMT_HIDDEN int pmt_core_tick_begin(void);
 
 /*
  * The port's pmt_preempt_start() and pmt_preempt_stop() call these, with

@@ -59,10 +59,10 @@ PMT_HIDDEN unsigned pmt_port_stack_register(void *lo, size_t size);
 PMT_HIDDEN void pmt_port_stack_deregister(unsigned handle);
 
 /*
- * Start and stop the periodic tick that calls pmt_core_tick(), at the
- * interval pmt_preempt_start() was given.  Called only between
- * pmt_core_slicing_start() and pmt_core_slicing_stop(), scheduler locked
- * or from pmt_core_tick(); never twice in a row the same.
+ * Start and stop the periodic tick that calls pmt_core_tick_begin(), at
+ * the interval pmt_preempt_start() was given.  Called only between
+ * pmt_core_slicing_start() and pmt_core_slicing_stop(), scheduler locked;
+ * never twice in a row the same.
  */
 PMT_HIDDEN void pmt_port_tick_arm(void);
 PMT_HIDDEN void pmt_port_tick_disarm(void);

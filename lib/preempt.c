@@ -38,26 +38,14 @@ pmt_core_resched(void)
 	pmt_core_unlock();
 }
 
-/*
- * Interrupt context (the tick signal's handler), on the interrupted
- * thread's stack.  Raising need_resched first makes a nested tick, or one
- * that lands in a critical section, only leave word for the unlock.
- */
-void
-pmt_core_tick(void)
+/* Interrupt context (the tick's handler), on the interrupted thread's
+ * stack. */
+int
+pmt_core_tick_begin(void)
 {
 	pmt_core.stats.ticks++;
 	pmt_core.need_resched |= PMT_RESCHED_SLICE;
-	if (pmt_core.preempt_count == 0)
-		pmt_core_resched();
-}
-
-/* Interrupt context. */
-void
-pmt_core_tick_defer(void)
-{
-	pmt_core.stats.ticks++;
-	pmt_core.need_resched |= PMT_RESCHED_SLICE;
+	return pmt_core.preempt_count == 0;
 }
 
 /* Thread context, tick handler installed, timer not running. */

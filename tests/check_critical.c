@@ -260,7 +260,7 @@ run_section_holder(int macro)
 	ck_assert_int_eq(phase, 2);
 	ck_assert_uint_ge(ticks_in_section, 15);
 	ck_assert_msg(other_spins[1] == other_spins[0] &&
-	        other_spins[2] == other_spins[0],
+	                  other_spins[2] == other_spins[0],
 	    "thread 1 ran inside thread 0's section (%lu, %lu, %lu spins)",
 	    other_spins[0], other_spins[1], other_spins[2]);
 	ck_assert_msg(first_phase_seen == 1,
@@ -336,7 +336,8 @@ START_TEST(test_section_of_thread_that_yields_does_not_pass_to_next_thread)
 
 	ck_assert_int_eq(pmt_init(), 0);
 	deadline = test_deadline_ms(GIVE_UP_MS);
-	ck_assert_pmt_ok(test_spawn_big(&tids[0], yield_in_section, NULL, 0, LOW));
+	ck_assert_pmt_ok(
+	    test_spawn_big(&tids[0], yield_in_section, NULL, 0, LOW));
 	ck_assert_pmt_ok(
 	    test_spawn_big(&tids[1], spin_beside_section, PTR(1), 1, LOW));
 	ck_assert_pmt_ok(
@@ -628,8 +629,8 @@ heap_thread(void *arg)
 					heap_null[me]++;
 					continue;
 				}
-				if (!filled_with(p, n < len[j] ? n : len[j],
-				        fill[j]))
+				if (!filled_with(
+				        p, n < len[j] ? n : len[j], fill[j]))
 					heap_wrong[me]++;
 				memset(p, fill[j], n);
 				slot[j] = p;
@@ -678,7 +679,8 @@ START_TEST(test_allocation_wrappers_keep_heap_intact_under_100us_tick)
 	ck_assert_int_eq(pmt_init(), 0);
 	heap_end = test_deadline_ms(HEAP_MS);
 	for (i = 0; i < NHEAP; i++)
-		ck_assert_pmt_ok(test_spawn_big(&tids[i], heap_thread, PTR(i), i, LOW));
+		ck_assert_pmt_ok(
+		    test_spawn_big(&tids[i], heap_thread, PTR(i), i, LOW));
 	ck_assert_pmt_ok(pmt_preempt_start(100, 0));
 	for (i = 0; i < NHEAP; i++)
 		ck_assert_pmt_ok(pmt_join(tids[i], NULL));
@@ -750,7 +752,8 @@ START_TEST(test_stdio_wrappers_never_splice_lines_under_100us_tick)
 	ck_assert_int_eq(pmt_init(), 0);
 	deadline = test_deadline_ms(GIVE_UP_MS * 2);
 	for (i = 0; i < NPRINT; i++)
-		ck_assert_pmt_ok(test_spawn_big(&tids[i], print_thread, PTR(i), i, LOW));
+		ck_assert_pmt_ok(
+		    test_spawn_big(&tids[i], print_thread, PTR(i), i, LOW));
 	ck_assert_pmt_ok(pmt_preempt_start(100, 0));
 	for (i = 0; i < NPRINT; i++)
 		ck_assert_pmt_ok(pmt_join(tids[i], NULL));
@@ -960,7 +963,8 @@ critical_suite(void)
 
 	tc = tcase_create("nesting");
 	tcase_set_timeout(tc, TIMEOUT);
-	tcase_add_test(tc, test_disable_and_enable_fail_with_enoinit_before_init);
+	tcase_add_test(
+	    tc, test_disable_and_enable_fail_with_enoinit_before_init);
 	tcase_add_test(tc, test_enable_without_disable_fails_with_ealready);
 	tcase_add_test(tc, test_disable_nests_and_each_enable_undoes_one);
 	tcase_add_test(tc, test_disable_nesting_stops_at_65535);
@@ -968,14 +972,15 @@ critical_suite(void)
 
 	tc = tcase_create("deferral");
 	tcase_set_timeout(tc, TIMEOUT);
-	tcase_add_test(
-	    tc, test_busy_thread_in_section_is_preempted_only_at_outermost_enable);
+	tcase_add_test(tc,
+	    test_busy_thread_in_section_is_preempted_only_at_outermost_enable);
 	tcase_add_test(tc, test_nopreempt_block_defers_ticks_to_its_end);
-	tcase_add_test(
-	    tc, test_section_of_thread_that_yields_does_not_pass_to_next_thread);
+	tcase_add_test(tc,
+	    test_section_of_thread_that_yields_does_not_pass_to_next_thread);
 	tcase_add_test(
 	    tc, test_higher_thread_spawned_in_section_runs_at_outermost_enable);
-	tcase_add_test(tc, test_thread_raised_in_section_runs_at_outermost_enable);
+	tcase_add_test(
+	    tc, test_thread_raised_in_section_runs_at_outermost_enable);
 	tcase_add_test(
 	    tc, test_higher_thread_spawned_in_section_waits_despite_ticks);
 	suite_add_tcase(s, tc);
@@ -995,8 +1000,8 @@ critical_suite(void)
 	tcase_add_test(tc, test_sigmask_fails_with_enoinit_before_init);
 	tcase_add_test(tc, test_sigmask_rejects_bad_how_with_einval);
 	tcase_add_test(tc, test_sigmask_blocks_unblocks_and_sets_with_oldset);
-	tcase_add_test(
-	    tc, test_sigmask_refuses_to_block_tick_signal_while_preemption_runs);
+	tcase_add_test(tc,
+	    test_sigmask_refuses_to_block_tick_signal_while_preemption_runs);
 	tcase_add_test(
 	    tc, test_sigmask_may_block_sigalrm_when_preemption_is_not_running);
 	tcase_add_test(tc, test_sigmask_refuses_the_cputime_tick_signal_only);

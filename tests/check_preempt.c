@@ -16,6 +16,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/auxv.h>
+#endif
 
 #include "testutil.h"
 
@@ -74,7 +77,8 @@ spawn_all(pmt_t *tids, int n, void *(*entry)(void *), int prio)
 	int i;
 
 	for (i = 0; i < n; i++)
-		ck_assert_pmt_ok(test_spawn_big(&tids[i], entry, PTR(i), i, prio));
+		ck_assert_pmt_ok(
+		    test_spawn_big(&tids[i], entry, PTR(i), i, prio));
 }
 
 static void
@@ -84,6 +88,17 @@ join_all(const pmt_t *tids, int n)
 
 	for (i = 0; i < n; i++)
 		ck_assert_pmt_ok(pmt_join(tids[i], NULL));
+}
+
+/* pmt_spawn() on slice i of the pool cut in n (n a power of two). */
+static int
+spawn_on_slice(
+    pmt_t *tid, void *(*entry)(void *), void *arg, int i, int n, int prio)
+{
+	size_t size = sizeof test_stacks / (size_t)n;
+
+	return pmt_spawn(
+	    tid, entry, arg, test_stack_slice((size_t)i, size), size, prio);
 }
 
 static void
@@ -309,8 +324,8 @@ START_TEST(test_preemption_still_works_after_100000_ticks)
 	join_all(tids, 2);
 	ck_assert_pmt_ok(pmt_preempt_stop());
 	st = stats_now();
-	ck_assert_msg(!gave_up, "gave up after %" PRIu64 " ticks",
-	    (uint64_t)st.ticks);
+	ck_assert_msg(
+	    !gave_up, "gave up after %" PRIu64 " ticks", (uint64_t)st.ticks);
 	ck_assert_int_eq(many_reached, 1);
 	ck_assert_uint_ge(st.ticks, MANY_TICKS);
 	ck_assert_uint_ge(test_turns[0], turns_at_many[0] + 5);
@@ -355,7 +370,7 @@ rotl(uint64_t x, int k)
 	return (x << k) | (x >> (64 - k));
 }
 
-#define WORK_SEED(me, a, b, c, d, e, f, g, h, p, q, r, s)                     \
+#define WORK_SEED(me, a, b, c, d, e, f, g, h, p, q, r, s)                      \
 	do {                                                                   \
 		a = 0x0123456789abcdefu * (uint64_t)((me) + 1);                \
 		b = a ^ 0x1111111111111111u;                                   \
@@ -371,7 +386,7 @@ rotl(uint64_t x, int k)
 		s = 3.0;                                                       \
 	} while (0)
 
-#define WORK_STEP(a, b, c, d, e, f, g, h, p, q, r, s)                         \
+#define WORK_STEP(a, b, c, d, e, f, g, h, p, q, r, s)                          \
 	do {                                                                   \
 		a += b ^ (c >> 3);                                             \
 		b ^= rotl(c, 7) + d;                                           \
@@ -398,12 +413,12 @@ bits_of(double x)
 
 static uint64_t
 work_digest(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
-    uint64_t f, uint64_t g, uint64_t h, double p, double q, double r,
-    double s)
+    uint64_t f, uint64_t g, uint64_t h, double p, double q, double r, double s)
 {
 	return a ^ rotl(b, 5) ^ rotl(c, 10) ^ rotl(d, 15) ^ rotl(e, 20) ^
-	    rotl(f, 25) ^ rotl(g, 30) ^ rotl(h, 35) ^ rotl(bits_of(p), 40) ^
-	    rotl(bits_of(q), 45) ^ rotl(bits_of(r), 50) ^ rotl(bits_of(s), 55);
+	       rotl(f, 25) ^ rotl(g, 30) ^ rotl(h, 35) ^ rotl(bits_of(p), 40) ^
+	       rotl(bits_of(q), 45) ^ rotl(bits_of(r), 50) ^
+	       rotl(bits_of(s), 55);
 }
 
 /* The digest of worker me after steps steps, computed alone. */
@@ -482,8 +497,10 @@ START_TEST(test_threads_parked_by_tick_or_yield_and_new_ones_resume_intact)
 	assert_no_give_up();
 	for (i = 0; i < NWORKERS; i++) {
 		ck_assert_msg(results[i].stack_wrong == 0,
-		    "worker %d lost %lu stack words", i, results[i].stack_wrong);
-		ck_assert_msg(results[i].digest == work_replay(i, results[i].steps),
+		    "worker %d lost %lu stack words", i,
+		    results[i].stack_wrong);
+		ck_assert_msg(
+		    results[i].digest == work_replay(i, results[i].steps),
 		    "worker %d: registers changed across a switch (%lu steps)",
 		    i, results[i].steps);
 	}
@@ -596,8 +613,10 @@ START_TEST(test_rounding_modes_stay_per_thread_and_exact_under_100us_tick)
 	 * nothing. */
 	for (i = 0; i < NMODES; i++)
 		for (j = i + 1; j < NMODES; j++) {
-			ck_assert(!fp_same(&fp_expected[i], &fp_expected[j], 0));
-			ck_assert(!fp_same(&fp_expected[i], &fp_expected[j], 1));
+			ck_assert(
+			    !fp_same(&fp_expected[i], &fp_expected[j], 0));
+			ck_assert(
+			    !fp_same(&fp_expected[i], &fp_expected[j], 1));
 		}
 	deadline = test_deadline_ms(GIVE_UP_MS);
 	spawn_all(tids, NMODES, fp_thread, LOW);
@@ -803,8 +822,7 @@ END_TEST
 #define RACE_MS 3000
 #define NRACE 2 /* checkers; the flipper is thread NRACE */
 static volatile int race_blocked;
-static volatile unsigned long race_checks[NRACE], race_wrong[NRACE],
-    race_flips;
+static volatile unsigned long race_checks[NRACE], race_wrong[NRACE], race_flips;
 static uint64_t race_end;
 
 static void *
@@ -864,11 +882,12 @@ START_TEST(test_sigmask_change_survives_ticks_nested_in_the_tick_handler)
 
 	ck_assert_int_eq(pmt_init(), 0);
 	race_end = test_deadline_ms(RACE_MS);
+	/* 512 KiB stacks: at this interval ticks pile up (see below). */
 	for (i = 0; i < NRACE; i++)
 		ck_assert_pmt_ok(
-		    test_spawn_big(&tids[i], mask_checker, PTR(i), i, LOW));
+		    spawn_on_slice(&tids[i], mask_checker, PTR(i), i, 4, LOW));
 	ck_assert_pmt_ok(
-	    test_spawn_big(&tids[NRACE], mask_flipper, NULL, NRACE, LOW));
+	    spawn_on_slice(&tids[NRACE], mask_flipper, NULL, NRACE, 4, LOW));
 	ck_assert_pmt_ok(pmt_preempt_start(PMT_PREEMPT_MIN_USEC, 0));
 	join_all(tids, NRACE + 1);
 	ck_assert_pmt_ok(pmt_preempt_stop());
@@ -878,6 +897,98 @@ START_TEST(test_sigmask_change_survives_ticks_nested_in_the_tick_handler)
 		    "SIGUSR1 %s after %lu mask changes",
 		    i, race_blocked ? "unblocked" : "blocked", race_flips);
 	ck_assert_uint_ge(race_flips, 1000);
+}
+END_TEST
+
+/*
+ * Ticks must not pile up on a preempted thread's stack.  pmt_stack_min()
+ * budgets two signal frames for preemption.  With SA_NODEFER nothing
+ * blocks the tick while the kernel delivers it, so when one delivery
+ * comes late by about an interval (a busy or virtualised host), the next
+ * tick is stacked before the handler has run a single instruction, and
+ * again: measured 10 to 40 frames (15 to 60 KB) at 50 us, overflowing
+ * 64 KiB stacks.  The handler therefore keeps the tick blocked during
+ * delivery and unblocks it only to switch.
+ *
+ * Two busy threads that make system calls, on stacks filled with a
+ * pattern, 3 s at the shortest interval: no stack may have been written
+ * deeper than two frames plus the 4 KiB of C frames pmt_stack_min()
+ * counts.
+ */
+#define PILE_MS 3000
+#define PILE_FILL 0xa5
+static uint64_t pile_end;
+
+static void *
+spin_until_pile_end(void *arg)
+{
+	unsigned long pass = 0;
+
+	(void)arg;
+	while (!stop) {
+		(void)getppid();
+		if ((++pass & 63) == 0 && test_now_ns() >= pile_end)
+			stop = 1;
+	}
+	return NULL;
+}
+
+/* How deep the stack [lo, lo + size) was written below its top. */
+static size_t
+stack_used(const unsigned char *lo, size_t size)
+{
+	size_t i = 0;
+
+	while (i < size && lo[i] == PILE_FILL)
+		i++;
+	return size - i;
+}
+
+/* The two signal frames and 4 KiB that pmt_stack_min() is made of, before
+ * its PMT_STACK_MIN floor. */
+static size_t
+tick_frames_budget(void)
+{
+	size_t frame = 0;
+
+#if defined(__linux__) && defined(AT_MINSIGSTKSZ)
+	frame = (size_t)getauxval(AT_MINSIGSTKSZ);
+#endif
+#ifdef MINSIGSTKSZ
+	if (frame == 0)
+		frame = MINSIGSTKSZ;
+#endif
+	return 2 * frame + 4096;
+}
+
+START_TEST(test_ticks_never_pile_up_beyond_two_frames)
+{
+	size_t size = sizeof test_stacks / 4, used[2];
+	size_t budget = tick_frames_budget();
+	pmt_t tids[2];
+	int i;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	/* 512 KiB each, so that a pile of frames shows as a depth here
+	 * rather than as a crash. */
+	memset(test_stack_slice(0, size), PILE_FILL, 2 * size);
+	pile_end = test_deadline_ms(PILE_MS);
+	for (i = 0; i < 2; i++)
+		ck_assert_pmt_ok(spawn_on_slice(
+		    &tids[i], spin_until_pile_end, NULL, i, 4, LOW));
+	ck_assert_pmt_ok(pmt_preempt_start(PMT_PREEMPT_MIN_USEC, 0));
+	join_all(tids, 2);
+	ck_assert_pmt_ok(pmt_preempt_stop());
+	for (i = 0; i < 2; i++)
+		used[i] = stack_used(test_stack_slice((size_t)i, size), size);
+	for (i = 0; i < 2; i++) {
+		ck_assert_uint_gt(used[i], 0);
+		ck_assert_msg(used[i] <= budget,
+		    "ticks piled up: thread %d's "
+		    "stack was written %zu bytes deep; pmt_stack_min() counts "
+		    "on %zu",
+		    i, used[i], budget);
+	}
 }
 END_TEST
 
@@ -942,8 +1053,10 @@ START_TEST(test_blocked_read_lets_others_run_and_restarts_after_ticks)
 	ck_assert_int_eq(pmt_init(), 0);
 	deadline = test_deadline_ms(GIVE_UP_MS);
 	ck_assert_pmt_ok(test_spawn_big(&tids[0], pipe_reader, NULL, 0, LOW));
-	ck_assert_pmt_ok(test_spawn_big(&tids[1], pipe_spinner, PTR(1), 1, LOW));
-	ck_assert_pmt_ok(test_spawn_big(&tids[2], pipe_spinner, PTR(2), 2, LOW));
+	ck_assert_pmt_ok(
+	    test_spawn_big(&tids[1], pipe_spinner, PTR(1), 1, LOW));
+	ck_assert_pmt_ok(
+	    test_spawn_big(&tids[2], pipe_spinner, PTR(2), 2, LOW));
 	ck_assert_pmt_ok(pmt_preempt_start(500, 0));
 	join_all(tids, 3);
 	ck_assert_pmt_ok(pmt_preempt_stop());
@@ -1043,8 +1156,8 @@ START_TEST(test_lone_busy_thread_takes_almost_no_ticks)
 	ck_assert_pmt_ok(pmt_preempt_start(100, 0));
 	alone = ticks_while_spinning_alone(200000000u);
 
-	ck_assert_pmt_ok(
-	    test_spawn_big(&tid, spin_until_stopped, PTR(0), 0, PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(test_spawn_big(
+	    &tid, spin_until_stopped, PTR(0), 0, PMT_PRIO_DEFAULT));
 	shared_from = ticks_now();
 	while (!test_expired(deadline)) {
 		test_turn(1);
@@ -1173,7 +1286,8 @@ START_TEST(test_safepc_defers_ticks_inside_the_c_library)
 	ck_assert_int_eq(pmt_init(), 0);
 	deadline = test_deadline_ms(GIVE_UP_MS);
 	ck_assert_pmt_ok(test_spawn_big(&tids[0], libc_dweller, NULL, 0, LOW));
-	ck_assert_pmt_ok(test_spawn_big(&tids[1], program_spinner, NULL, 1, LOW));
+	ck_assert_pmt_ok(
+	    test_spawn_big(&tids[1], program_spinner, NULL, 1, LOW));
 	ck_assert_pmt_ok(pmt_preempt_start(100, PMT_PREEMPT_SAFEPC));
 	join_all(tids, 2);
 	ck_assert_pmt_ok(pmt_preempt_stop());
@@ -1226,8 +1340,13 @@ START_TEST(test_stop_restores_previous_sigalrm_handler)
 }
 END_TEST
 
-/* What the contract promises the handler is installed with. */
-START_TEST(test_tick_handler_has_nodefer_restart_and_no_altstack)
+/*
+ * What the contract promises the handler is installed with: SA_SIGINFO
+ * and SA_RESTART, the tick blocked during its delivery and nothing else
+ * (the handler unblocks it itself before it switches; see the tick_frames
+ * test for why not SA_NODEFER), and no alternate stack.
+ */
+START_TEST(test_tick_handler_has_restart_blocks_only_the_tick_no_altstack)
 {
 	struct sigaction cur;
 	int sig;
@@ -1237,11 +1356,12 @@ START_TEST(test_tick_handler_has_nodefer_restart_and_no_altstack)
 	ck_assert_int_eq(sigaction(SIGALRM, NULL, &cur), 0);
 	ck_assert_pmt_ok(pmt_preempt_stop());
 	ck_assert_int_eq(cur.sa_flags & (SA_SIGINFO | SA_RESTART | SA_NODEFER),
-	    SA_SIGINFO | SA_RESTART | SA_NODEFER);
+	    SA_SIGINFO | SA_RESTART);
 	ck_assert_int_eq(cur.sa_flags & SA_ONSTACK, 0);
 	for (sig = 1; sig < SIGRTMIN; sig++)
-		ck_assert_msg(sigismember(&cur.sa_mask, sig) != 1,
-		    "signal %d is in the tick handler's sa_mask", sig);
+		ck_assert_msg(
+		    sigismember(&cur.sa_mask, sig) == (sig == SIGALRM),
+		    "signal %d: wrong in the tick handler's sa_mask", sig);
 }
 END_TEST
 
@@ -1323,8 +1443,8 @@ END_TEST
 
 START_TEST(test_start_rejects_interval_out_of_range_and_changes_nothing)
 {
-	static const unsigned long bad[] = {0, PMT_PREEMPT_MIN_USEC - 1,
-	    PMT_PREEMPT_MAX_USEC + 1, ULONG_MAX};
+	static const unsigned long bad[] = {
+	    0, PMT_PREEMPT_MIN_USEC - 1, PMT_PREEMPT_MAX_USEC + 1, ULONG_MAX};
 	struct sigaction alrm_before;
 	size_t i;
 
@@ -1332,8 +1452,8 @@ START_TEST(test_start_rejects_interval_out_of_range_and_changes_nothing)
 	ck_assert_int_eq(pmt_init(), 0);
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		ck_assert_pmt_eq(pmt_preempt_start(bad[i], 0), PMT_EINVAL);
-		ck_assert_pmt_eq(pmt_preempt_start(bad[i], PMT_PREEMPT_CPUTIME),
-		    PMT_EINVAL);
+		ck_assert_pmt_eq(
+		    pmt_preempt_start(bad[i], PMT_PREEMPT_CPUTIME), PMT_EINVAL);
 		assert_not_running(&alrm_before);
 	}
 	/* The bounds themselves are accepted. */
@@ -1347,8 +1467,8 @@ END_TEST
 
 START_TEST(test_start_rejects_unknown_flags_and_changes_nothing)
 {
-	static const unsigned bad[] = {0x4u, 0x80000000u,
-	    PMT_PREEMPT_CPUTIME | 0x100u, ~0u};
+	static const unsigned bad[] = {
+	    0x4u, 0x80000000u, PMT_PREEMPT_CPUTIME | 0x100u, ~0u};
 	struct sigaction alrm_before;
 	size_t i;
 
@@ -1359,8 +1479,8 @@ START_TEST(test_start_rejects_unknown_flags_and_changes_nothing)
 		assert_not_running(&alrm_before);
 	}
 #if defined(__linux__) && defined(__x86_64__)
-	ck_assert_pmt_ok(pmt_preempt_start(
-	    1000, PMT_PREEMPT_CPUTIME | PMT_PREEMPT_SAFEPC));
+	ck_assert_pmt_ok(
+	    pmt_preempt_start(1000, PMT_PREEMPT_CPUTIME | PMT_PREEMPT_SAFEPC));
 	ck_assert_pmt_ok(pmt_preempt_stop());
 #endif
 }
@@ -1448,8 +1568,8 @@ preempt_suite(void)
 
 	tc = tcase_create("state");
 	tcase_set_timeout(tc, TIMEOUT);
-	tcase_add_test(
-	    tc, test_threads_parked_by_tick_or_yield_and_new_ones_resume_intact);
+	tcase_add_test(tc,
+	    test_threads_parked_by_tick_or_yield_and_new_ones_resume_intact);
 	tcase_add_test(
 	    tc, test_rounding_modes_stay_per_thread_and_exact_under_100us_tick);
 	tcase_add_test(tc, test_errno_is_kept_per_thread_under_preemption);
@@ -1465,6 +1585,12 @@ preempt_suite(void)
 	    tc, test_sigmask_change_survives_ticks_nested_in_the_tick_handler);
 	suite_add_tcase(s, tc);
 
+	/* KNOWN LIBRARY BUG: fails until ticks stop piling up (see above). */
+	tc = tcase_create("tick_frames");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_ticks_never_pile_up_beyond_two_frames);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("timer");
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_test(tc, test_start_stop_cycles_tick_only_while_started);
@@ -1475,7 +1601,8 @@ preempt_suite(void)
 	tcase_add_test(tc, test_safepc_defers_ticks_inside_the_c_library);
 #endif
 	tcase_add_test(tc, test_stop_restores_previous_sigalrm_handler);
-	tcase_add_test(tc, test_tick_handler_has_nodefer_restart_and_no_altstack);
+	tcase_add_test(
+	    tc, test_tick_handler_has_restart_blocks_only_the_tick_no_altstack);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
@@ -1486,7 +1613,8 @@ preempt_suite(void)
 	tcase_add_test(tc, test_stop_when_stopped_fails_with_ealready);
 	tcase_add_test(
 	    tc, test_start_rejects_interval_out_of_range_and_changes_nothing);
-	tcase_add_test(tc, test_start_rejects_unknown_flags_and_changes_nothing);
+	tcase_add_test(
+	    tc, test_start_rejects_unknown_flags_and_changes_nothing);
 	tcase_add_test(
 	    tc, test_start_fails_with_ebusy_while_tick_signal_is_blocked);
 #if defined(PMT_HAVE_TIMER_CREATE) && defined(PMT_HAVE_SIGEV_THREAD_ID)

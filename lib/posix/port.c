@@ -21,6 +21,9 @@
 
 #include <pmt.h>
 
+#ifndef PMT_PORT_BRACKET_H
+#error "the POSIX port's switch bracket is posix/bracket.h: define PMT_PORT_BRACKET_H"
+#endif
 #include "../port.h"
 #include "posix.h"
 
@@ -53,8 +56,8 @@ signal_frame_size(void)
 
 /*
  * Any context.  A preempted thread holds a kernel signal frame plus the
- * handler's and the scheduler's frames; with SA_NODEFER a nested tick can
- * stack a second signal frame.  Hence twice the frame plus 4 KiB for the C
+ * handler's and the scheduler's frames; a tick that lands between the
+ * handler's unblock and its switch can stack a second signal frame.  Hence twice the frame plus 4 KiB for the C
  * frames, never below PMT_STACK_MIN.
  */
 size_t
@@ -94,23 +97,6 @@ pmt_port_stack_deregister(unsigned handle)
 	(void)handle;
 #endif
 }
-
-#ifndef PMT_PORT_BRACKET_H
-/* Switch bracket, scheduler locked: errno belongs to the kernel thread,
- * so each libpmt thread keeps its own on its stack across the switch.
- * Out of line for a core built without bracket.h. */
-unsigned long
-pmt_port_switch_enter(void)
-{
-	return (unsigned long)(unsigned)*pmt_port_errno_ptr;
-}
-
-void
-pmt_port_switch_leave(unsigned long key)
-{
-	*pmt_port_errno_ptr = (int)(unsigned)key;
-}
-#endif
 
 /* New thread, scheduler locked: it starts with errno 0, as a new POSIX
  * thread does. */

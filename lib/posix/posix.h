@@ -16,10 +16,10 @@
  * thread parked inside the tick handler carries an old copy in its
  * ucontext.  sigmask.c: the tick handler calls this on every return, to
  * put the bits pmt_sigmask() manages into that ucontext, so that the
- * handler's return does not undo a change made meanwhile.  Leaves the
- * tick signal blocked until that return.  Interrupt context.
+ * handler's return does not undo a change made meanwhile.  Interrupt
+ * context, the tick blocked.
  */
-PMT_HIDDEN void pmt_posix_mask_apply(sigset_t *mask, int tick_signal);
+PMT_HIDDEN void pmt_posix_mask_apply(sigset_t *mask);
 
 /* The tick signal while preemption runs (SIGALRM or SIGVTALRM), else 0.
  * pmt_sigmask() refuses to block it. */

@@ -42,24 +42,13 @@ pmt_posix_mask_init(void)
 	sigprocmask(SIG_SETMASK, NULL, &canonical);
 }
 
-/*
- * Tick handler, on return: the canonical bits of the managed signals.
- * The tick signal is blocked first, until the handler's return restores
- * the mask written here: a tick nested after this point could otherwise
- * park the thread again, a change could come meanwhile, and this return
- * would restore the mask written before it.
- */
+/* Tick handler, on return, with the tick blocked until that return: the
+ * canonical bits of the managed signals. */
 void
-pmt_posix_mask_apply(sigset_t *mask, int tick_signal)
+pmt_posix_mask_apply(sigset_t *mask)
 {
-	sigset_t tick;
 	int i, n = nmanaged;
 
-	if (!all_managed && n == 0)
-		return; /* the mask never changed through pmt_sigmask() */
-	sigemptyset(&tick);
-	sigaddset(&tick, tick_signal);
-	sigprocmask(SIG_BLOCK, &tick, NULL);
 	if (all_managed) {
 		*mask = canonical;
 		return;
