@@ -46,9 +46,21 @@ pmt_core_panic_lock(void)
 int
 pmt_core_switch_resume(unsigned long key)
 {
+	unsigned own;
+
 	pmt_port_switch_leave(key);
-	pmt_sched_switch_end();
-	pmt_core_unlock();
+	/*
+	 * pmt_sched_switch_end() and pmt_core_unlock() in one store: the lock
+	 * is 1 here, and becomes the thread's own nesting.  This path runs
+	 * on every yield, and each dependent load and store of the volatile
+	 * count on it costs time.
+	 */
+	own = pmt_core.current->nopreempt;
+	pmt_barrier();
+	pmt_core.preempt_count = own;
+	pmt_barrier();
+	if (pmt_core.need_resched != 0 && own == 0)
+		pmt_core_resched();
 	return 0;
 }
 

@@ -136,12 +136,12 @@ pc_in_program(const ucontext_t *uc)
 }
 
 /*
- * The tick, entered with the tick signal blocked.  errno is the
- * interrupted code's and is given back.  The signal mask the handler's
+ * The tick, entered with the tick signal blocked, which it stays until the
+ * return (bracket.h unblocks it for the threads switched to meanwhile).
+ * errno is the interrupted code's and is given back.  The signal mask the
  * return restores is brought up to date, as pmt_sigmask() may have
- * changed it while this thread was parked here; on every return, since a
- * tick nested after the unblock may have parked the thread before this
- * handler could tell.
+ * changed it while this thread was parked here: on every return, which
+ * costs less than keeping a record of when that is needed.
  */
 static void
 on_tick(int signo, siginfo_t *info, void *ucontext)
