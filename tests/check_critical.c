@@ -13,45 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "busyutil.h"
 
 #define PTR(n) ((void *)(uintptr_t)(n))
 
 /* Busy threads run below main, which waits for them in pmt_join(). */
 #define LOW (PMT_PRIO_DEFAULT - 6)
 #define HIGH (PMT_PRIO_DEFAULT + 4)
-
-/* A run that preemption does not move along gives up after this long and
- * says so; the tcase timeouts are far above it. */
-#define GIVE_UP_MS 5000
-#define TIMEOUT 30
-
-static volatile int stop;    /* busy threads: leave the loop */
-static volatile int gave_up; /* a thread reached the deadline */
-static uint64_t deadline;
-static volatile unsigned long spins[TEST_MAX_TURNERS];
-
-/* Every 1024 passes of a busy loop: past the deadline?  Then record it
- * and stop every busy thread. */
-static int
-overdue(unsigned long pass)
-{
-	if ((pass & 1023) != 0 || !test_expired(deadline))
-		return 0;
-	gave_up = 1;
-	stop = 1;
-	return 1;
-}
-
-static uint64_t
-ticks_now(void)
-{
-	struct pmt_stats st;
-
-	if (pmt_stats(&st) != 0)
-		return 0;
-	return st.ticks;
-}
 
 /* Spins until stats.ticks reaches target (or the deadline). */
 static void
@@ -72,30 +40,6 @@ preemptions_now(void)
 	memset(&st, 0, sizeof st);
 	ck_assert_pmt_ok(pmt_stats(&st));
 	return st.preemptions;
-}
-
-static void
-assert_no_give_up(void)
-{
-	ck_assert_msg(!gave_up,
-	    "a busy thread waited %d ms in vain: preemption did not move the "
-	    "threads along",
-	    GIVE_UP_MS);
-}
-
-/* Spins until told to stop, counting its turns. */
-static void *
-spin_until_stopped(void *arg)
-{
-	int me = (int)(uintptr_t)arg;
-	unsigned long pass = 0;
-
-	while (!stop) {
-		spins[me]++;
-		test_turn(me);
-		overdue(++pass);
-	}
-	return NULL;
 }
 
 /* ---------------------------------------------------------------- nesting */

@@ -20,7 +20,7 @@
 #include <sys/auxv.h>
 #endif
 
-#include "testutil.h"
+#include "busyutil.h"
 
 #define PTR(n) ((void *)(uintptr_t)(n))
 
@@ -28,38 +28,6 @@
  * busy thread above or beside a waiting main would never let it look. */
 #define LOW (PMT_PRIO_DEFAULT - 6)
 #define HIGH (PMT_PRIO_DEFAULT + 4)
-
-/* A run that preemption does not move along gives up after this long and
- * says so; the tcase timeouts are far above it. */
-#define GIVE_UP_MS 5000
-#define TIMEOUT 30
-
-static volatile int stop;    /* busy threads: leave the loop */
-static volatile int gave_up; /* a thread reached the deadline */
-static uint64_t deadline;
-
-/* Every 1024 passes of a busy loop: past the deadline?  Then record it
- * and stop every busy thread. */
-static int
-overdue(unsigned long pass)
-{
-	if ((pass & 1023) != 0 || !test_expired(deadline))
-		return 0;
-	gave_up = 1;
-	stop = 1;
-	return 1;
-}
-
-/* stats.ticks now, from any libpmt thread. */
-static uint64_t
-ticks_now(void)
-{
-	struct pmt_stats st;
-
-	if (pmt_stats(&st) != 0)
-		return 0;
-	return st.ticks;
-}
 
 static struct pmt_stats
 stats_now(void)
@@ -101,15 +69,6 @@ spawn_on_slice(
 	    tid, entry, arg, test_stack_slice((size_t)i, size), size, prio);
 }
 
-static void
-assert_no_give_up(void)
-{
-	ck_assert_msg(!gave_up,
-	    "a busy thread waited %d ms in vain: preemption did not move the "
-	    "threads along",
-	    GIVE_UP_MS);
-}
-
 /* ---------------------------------------------------------------- busy */
 
 /*
@@ -119,7 +78,6 @@ assert_no_give_up(void)
  */
 static int nbusy;
 static unsigned long goal;
-static volatile unsigned long spins[TEST_MAX_TURNERS];
 static volatile uint64_t ticks_at_goal;
 
 static void *
@@ -134,21 +92,6 @@ spin_to_goal(void *arg)
 			ticks_at_goal = ticks_now();
 			stop = 1;
 		}
-		overdue(++pass);
-	}
-	return NULL;
-}
-
-/* Spins until told to stop, counting its turns. */
-static void *
-spin_until_stopped(void *arg)
-{
-	int me = (int)(uintptr_t)arg;
-	unsigned long pass = 0;
-
-	while (!stop) {
-		spins[me]++;
-		test_turn(me);
 		overdue(++pass);
 	}
 	return NULL;
