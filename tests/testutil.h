@@ -165,8 +165,6 @@ test_min_turns(int first, int n)
 	return min;
 }
 
-/* Suite runner for main(): always fork mode, so that every test gets a
- * fresh process (and a fresh scheduler). */
 /* 1 when the library was built with preemption (make check says so). */
 #ifndef PMT_TEST_PREEMPTION
 #define PMT_TEST_PREEMPTION 1
@@ -190,13 +188,18 @@ test_skip_without_preemption(void)
 	return 77;
 }
 
+/*
+ * Suite runner for main(): fork mode, so that every test gets a fresh
+ * process (and a fresh scheduler), unless CK_FORK=no asks otherwise, to
+ * debug one test case in gdb (HACKING).
+ */
 static inline int
 test_run_suite(Suite *s)
 {
 	SRunner *sr = srunner_create(s);
 	int failed;
 
-	srunner_set_fork_status(sr, CK_FORK);
+	srunner_set_fork_status(sr, CK_FORK_GETENV);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
