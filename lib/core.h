@@ -48,6 +48,10 @@ struct pmt_thread {
 	uint16_t nopreempt;
 };
 
+/* Two cache lines at most, whatever the CPU (x86_64: 88 bytes). */
+_Static_assert(sizeof(struct pmt_thread) <= 128,
+    "struct pmt_thread grew beyond 128 bytes");
+
 struct pmt_queue {
 	struct pmt_thread *head, *tail;
 };
@@ -67,7 +71,7 @@ struct pmt_core {
 	volatile uint8_t need_resched; /* PMT_RESCHED_* reasons pending */
 	uint8_t slicing;               /* preemption started: ticks slice */
 	uint8_t armed;                 /* the port's tick timer is running */
-	uint32_t alive; /* threads not yet finished */
+	uint32_t alive;                /* threads not yet finished */
 	uint8_t initialised;
 	size_t stack_min; /* pmt_port_stack_min(), cached */
 	struct pmt_stats stats;
