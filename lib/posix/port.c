@@ -22,7 +22,8 @@
 #include <pmt.h>
 
 #ifndef PMT_PORT_BRACKET_H
-#error "the POSIX port's switch bracket is posix/bracket.h: define PMT_PORT_BRACKET_H"
+/* The POSIX port's switch bracket is posix/bracket.h. */
+#error "define PMT_PORT_BRACKET_H as \"posix/bracket.h\""
 #endif
 #include "../port.h"
 #include "posix.h"
@@ -56,9 +57,10 @@ signal_frame_size(void)
 
 /*
  * Any context.  A preempted thread holds a kernel signal frame plus the
- * handler's and the scheduler's frames; a tick that lands between the
- * handler's unblock and its switch can stack a second signal frame.  Hence twice the frame plus 4 KiB for the C
- * frames, never below PMT_STACK_MIN.
+ * handler's and the scheduler's frames.  The tick is blocked while its
+ * handler runs, so ticks do not stack frames; twice the frame leaves room
+ * for a user's own signal handler interrupted by a tick.  Plus 4 KiB for
+ * the C frames, never below PMT_STACK_MIN.
  */
 size_t
 pmt_port_stack_min(void)

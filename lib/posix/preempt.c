@@ -47,16 +47,16 @@
 #endif
 
 static struct {
-	int running;             /* between start and stop */
-	int signo;               /* SIGALRM, or SIGVTALRM for CPU time */
-	int which;               /* setitimer()'s timer when !use_timer */
-	int use_timer;           /* a timer_create() timer */
-	int safepc;              /* PMT_PREEMPT_SAFEPC */
-	sigset_t set;            /* just signo */
-	unsigned long usec;      /* the interval */
-	struct sigaction old;    /* the handler we replaced */
+	int running;          /* between start and stop */
+	int signo;            /* SIGALRM, or SIGVTALRM for CPU time */
+	int which;            /* setitimer()'s timer when !use_timer */
+	int use_timer;        /* a timer_create() timer */
+	int safepc;           /* PMT_PREEMPT_SAFEPC */
+	sigset_t set;         /* just signo */
+	unsigned long usec;   /* the interval */
+	struct sigaction old; /* the handler we replaced */
 #ifdef THREAD_TIMER
-	pid_t tid;               /* the kernel thread to tick */
+	pid_t tid; /* the kernel thread to tick */
 	timer_t timer;
 #endif
 } tick;
@@ -112,8 +112,7 @@ find_text(struct dl_phdr_info *info, size_t size, void *data)
 static int
 safepc_init(void)
 {
-#if defined(HAVE_DL_ITERATE_PHDR) && defined(__linux__) && \
-    defined(__x86_64__)
+#if defined(HAVE_DL_ITERATE_PHDR) && defined(__linux__) && defined(__x86_64__)
 	if (text_lo == NULL)
 		dl_iterate_phdr(find_text, NULL);
 	return text_lo != NULL && text_lo < text_hi;
@@ -234,8 +233,8 @@ static int
 tick_create(unsigned flags)
 {
 	tick.use_timer = 0;
-	tick.which = (flags & PMT_PREEMPT_CPUTIME) ? ITIMER_VIRTUAL
-	                                           : ITIMER_REAL;
+	tick.which =
+	    (flags & PMT_PREEMPT_CPUTIME) ? ITIMER_VIRTUAL : ITIMER_REAL;
 #ifdef THREAD_TIMER
 	if (!(flags & PMT_PREEMPT_CPUTIME)) {
 		struct sigevent sev;
