@@ -38,8 +38,8 @@ extern "C" {
 	    "the wait could never end (joining yourself, a join cycle, or "    \
 	    "nothing else can run)")                                           \
 	X(PMT_EBUSY, 8,                                                        \
-	    "in use (the thread already has a joiner, or the stack belongs "   \
-	    "to a live thread)")                                               \
+	    "busy (the thread already has a joiner, the stack belongs to a "   \
+	    "live thread, the object is in use, or a try call would wait)")    \
 	X(PMT_EDETACHED, 9, "the thread is detached and cannot be joined")     \
 	X(PMT_ENOINIT, 10, "pmt_init() has not been called")                   \
 	X(PMT_EALREADY, 11,                                                    \
@@ -47,7 +47,14 @@ extern "C" {
 	    "twice, or enabled more often than disabled)")                     \
 	X(PMT_ENOSYS, 12, "not supported by this build or port")               \
 	X(PMT_ESYS, 13,                                                        \
-	    "the operating system refused a request (timer or signal set-up)")
+	    "the operating system refused a request (timer or signal set-up)") \
+	X(PMT_ESTACKOVF, 14, "the thread overflowed its stack")                \
+	X(PMT_ETIMEDOUT, 15, "the deadline passed before the wait ended")     \
+	X(PMT_EPERM, 16, "the caller does not own the mutex")                  \
+	X(PMT_EOVERFLOW, 17,                                                   \
+	    "a count would exceed its limit (semaphore or recursive mutex)")   \
+	X(PMT_EOWNERDEAD, 18,                                                  \
+	    "the mutex is yours, but its last owner finished holding it")
 
 /* clang-format off */
 enum pmt_error {
@@ -147,6 +154,98 @@ int pmt_preempt_enable(void);
 #define PMT_NOPREEMPT                                                          \
 	for (int pmt_np_once_ = (pmt_preempt_disable(), 1); pmt_np_once_;      \
 	     pmt_np_once_ = (pmt_preempt_enable(), 0))
+
+/*
+ * Time: a monotonic clock in nanoseconds from an arbitrary origin, from
+ * the port (CLOCK_MONOTONIC on POSIX).  Timed calls take an absolute
+ * deadline on this clock: pmt_now() + PMT_MSEC(5) is five milliseconds from
+ * now.  See pmt_now(3).
+ */
+typedef uint64_t pmt_time_t;
+#define PMT_TIME_NEVER UINT64_MAX
+#define PMT_USEC(n) ((pmt_time_t)(n) * 1000u)
+#define PMT_MSEC(n) ((pmt_time_t)(n) * 1000000u)
+#define PMT_SEC(n) ((pmt_time_t)(n) * 1000000000u)
+
+pmt_time_t pmt_now(void);
+int pmt_sleep(pmt_time_t nsec);
+int pmt_sleep_until(pmt_time_t deadline);
+int pmt_timedjoin(pmt_t tid, void **retval, pmt_time_t deadline);
+int pmt_getprio_effective(pmt_t tid, int *prio);
+
+/*
+ * Synchronisation objects.  Their members are private: use the calls and
+ * the initialisers only.  Each object lives wherever the caller puts it
+ * (static, on a stack, inside a structure); no call allocates memory.
+ */
+struct pmt_thread;
+
+/* Mutex types: error-checking (a relock by the owner fails with
+ * PMT_EDEADLK) or recursive (the owner may lock it again). */
+#define PMT_MUTEX_NORMAL 0
+#define PMT_MUTEX_RECURSIVE 1
+
+/* Value of the magic_ member of an initialised object ("pmtM", "pmtC",
+ * "pmtS"): a call given anything else returns PMT_EINVAL. */
+#define PMT_MUTEX_MAGIC_ 0x706d744du
+#define PMT_COND_MAGIC_ 0x706d7443u
+#define PMT_SEM_MAGIC_ 0x706d7453u
+
+typedef struct pmt_mutex {
+	uint32_t magic_;
+	uint8_t type_;               /* PMT_MUTEX_NORMAL or _RECURSIVE */
+	uint8_t ownerdead_;          /* last owner finished holding it */
+	uint32_t count_;             /* lock depth of the owner */
+	struct pmt_thread *owner_;   /* NULL when unlocked */
+	struct pmt_thread *waiters_; /* highest priority first, then FIFO */
+	struct pmt_mutex *next_held_; /* the owner's other mutexes */
+} pmt_mutex_t;
+
+#define PMT_MUTEX_INITIALIZER                                                  \
+	{ PMT_MUTEX_MAGIC_, PMT_MUTEX_NORMAL, 0, 0, NULL, NULL, NULL }
+#define PMT_MUTEX_RECURSIVE_INITIALIZER                                        \
+	{ PMT_MUTEX_MAGIC_, PMT_MUTEX_RECURSIVE, 0, 0, NULL, NULL, NULL }
+
+int pmt_mutex_init(pmt_mutex_t *mutex, int type);
+int pmt_mutex_lock(pmt_mutex_t *mutex);
+int pmt_mutex_trylock(pmt_mutex_t *mutex);
+int pmt_mutex_timedlock(pmt_mutex_t *mutex, pmt_time_t deadline);
+int pmt_mutex_unlock(pmt_mutex_t *mutex);
+
+typedef struct pmt_cond {
+	uint32_t magic_;
+	struct pmt_thread *waiters_; /* highest priority first, then FIFO */
+	pmt_mutex_t *mutex_;         /* the waiters' mutex, while any wait */
+} pmt_cond_t;
+
+#define PMT_COND_INITIALIZER { PMT_COND_MAGIC_, NULL, NULL }
+
+int pmt_cond_init(pmt_cond_t *cond);
+int pmt_cond_wait(pmt_cond_t *cond, pmt_mutex_t *mutex);
+int pmt_cond_timedwait(
+    pmt_cond_t *cond, pmt_mutex_t *mutex, pmt_time_t deadline);
+int pmt_cond_signal(pmt_cond_t *cond);
+int pmt_cond_broadcast(pmt_cond_t *cond);
+
+/* Largest count a semaphore can be given. */
+#define PMT_SEM_VALUE_MAX UINT32_MAX
+
+typedef struct pmt_sem {
+	uint32_t magic_;
+	uint32_t count_;
+	uint32_t max_;               /* post fails with PMT_EOVERFLOW above */
+	struct pmt_thread *waiters_; /* highest priority first, then FIFO */
+} pmt_sem_t;
+
+#define PMT_SEM_INITIALIZER(value, max)                                        \
+	{ PMT_SEM_MAGIC_, (value), (max), NULL }
+
+int pmt_sem_init(pmt_sem_t *sem, unsigned value, unsigned max);
+int pmt_sem_wait(pmt_sem_t *sem);
+int pmt_sem_trywait(pmt_sem_t *sem);
+int pmt_sem_timedwait(pmt_sem_t *sem, pmt_time_t deadline);
+int pmt_sem_post(pmt_sem_t *sem);
+int pmt_sem_getvalue(pmt_sem_t *sem, unsigned *value);
 
 #if defined(__STDC_HOSTED__) && __STDC_HOSTED__ && !defined(PMT_FREESTANDING)
 /*

@@ -24,31 +24,51 @@ enum pmt_state {
 	PMT_FREE = 0, /* slot unused */
 	PMT_READY,    /* in a ready queue */
 	PMT_RUNNING,  /* the current thread */
-	PMT_BLOCKED,  /* waiting in pmt_join() */
+	PMT_BLOCKED,  /* waiting: wait_kind says for what */
 	PMT_DONE      /* finished, waiting to be joined */
+};
+
+/* What a BLOCKED thread waits for, and what its wait_obj points at. */
+enum pmt_wait_kind {
+	PMT_WAIT_NONE = 0,
+	PMT_WAIT_JOIN,  /* a thread to finish: the struct pmt_thread */
+	PMT_WAIT_MUTEX, /* a mutex: the pmt_mutex_t, whose waiters_ hold us */
+	PMT_WAIT_COND,  /* a condition: the pmt_cond_t */
+	PMT_WAIT_SEM,   /* a semaphore: the pmt_sem_t */
+	PMT_WAIT_SLEEP  /* only a deadline: NULL */
 };
 
 /* A thread control block.  Nothing outside lib/ sees it. */
 struct pmt_thread {
 	void *sp;                   /* saved stack pointer while parked */
-	struct pmt_thread *next;    /* link in a ready queue */
+	/* Link in a ready queue while READY, in a wait queue (a mutex's,
+	 * condition's or semaphore's waiters_) while BLOCKED there. */
+	struct pmt_thread *next;
 	struct pmt_thread *joiner;  /* thread waiting in pmt_join() for us */
-	struct pmt_thread *joining; /* thread we wait for in pmt_join() */
+	struct pmt_thread *timed;   /* link in pmt_core.timed, by deadline */
 	void *(*entry)(void *);     /* entry function, kept for debuggers */
 	void *value;                /* entry's argument, then the exit value */
 	const unsigned char *stack_lo; /* caller-supplied stack; both NULL */
 	const unsigned char *stack_hi; /*   for the pmt_init() thread */
+	void *wait_obj;                /* what a BLOCKED thread waits on */
+	struct pmt_mutex *held;        /* mutexes owned, latest first */
+	pmt_time_t deadline;           /* of the wait; PMT_TIME_NEVER if none */
 	pmt_t id;                      /* generation * MAX_THREADS + slot */
 	unsigned stack_handle;         /* from pmt_port_stack_register() */
 	uint8_t state;                 /* enum pmt_state */
-	uint8_t prio;                  /* PMT_PRIO_MIN..PMT_PRIO_MAX */
-	uint8_t detached;              /* freed when done, cannot be joined */
+	/* Effective priority, which the scheduler uses: the base priority
+	 * raised to the highest waiter of any mutex the thread owns. */
+	uint8_t prio;
+	uint8_t base_prio;   /* set by pmt_spawn() and pmt_setprio() */
+	uint8_t detached;    /* freed when done, cannot be joined */
+	uint8_t wait_kind;   /* enum pmt_wait_kind while BLOCKED */
+	uint8_t wait_result; /* 0 or the PMT_E* code the wait ends with */
 	/* pmt_preempt_disable() nesting; while the thread runs it is also
 	 * part of pmt_core.preempt_count. */
 	uint16_t nopreempt;
 };
 
-/* Two cache lines at most, whatever the CPU (x86_64: 88 bytes). */
+/* Two cache lines at most, whatever the CPU (x86_64: 104 bytes). */
 _Static_assert(sizeof(struct pmt_thread) <= 128,
     "struct pmt_thread grew beyond 128 bytes");
 
@@ -72,6 +92,8 @@ struct pmt_core {
 	uint8_t slicing;               /* preemption started: ticks slice */
 	uint8_t armed;                 /* the port's tick timer is running */
 	uint32_t alive;                /* threads not yet finished */
+	/* Threads with a deadline, earliest first (linked by timed). */
+	struct pmt_thread *timed;
 	uint8_t initialised;
 	size_t stack_min; /* pmt_port_stack_min(), cached */
 	struct pmt_stats stats;

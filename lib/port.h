@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include <pmt.h>
+
 #include "visibility.h"
 
 /*
@@ -66,6 +68,23 @@ PMT_HIDDEN void pmt_port_stack_deregister(unsigned handle);
  */
 PMT_HIDDEN void pmt_port_tick_arm(void);
 PMT_HIDDEN void pmt_port_tick_disarm(void);
+
+/*
+ * The monotonic clock behind pmt_now(): nanoseconds from an arbitrary
+ * origin, never going back.  Any context, the tick's included, before
+ * pmt_init() too.
+ */
+PMT_HIDDEN pmt_time_t pmt_port_now(void);
+
+/*
+ * No thread is ready and the earliest deadline is `deadline': wait,
+ * without spinning, until then or until an interrupt or signal comes,
+ * whichever is first, and return (early returns are harmless: the core
+ * looks again).  Called with the scheduler locked, on the stack of the
+ * thread that found nothing to run; a tick that comes meanwhile only
+ * records itself.
+ */
+PMT_HIDDEN void pmt_port_idle(pmt_time_t deadline);
 
 /*
  * The last thread has finished and none is left.  Ends the program

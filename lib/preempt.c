@@ -6,13 +6,14 @@
  * critical sections pmt_preempt_disable() and pmt_preempt_enable(), and
  * the tickless bookkeeping of the port's timer.
  */
-#include "sched.h"
+#include "wait.h"
 
 /*
  * Scheduler unlocked (lock count 0), need_resched set.  A higher-priority
  * thread that became ready runs now, and the caller resumes before its
  * equals; a tick's slice puts the caller behind its ready equals.  A tick
- * that finds no equal ready stops the timer until one appears.
+ * ends the waits whose deadlines have passed, and one that finds no equal
+ * ready and no deadline pending stops the timer until it is needed again.
  */
 void
 pmt_core_resched(void)
@@ -23,6 +24,9 @@ pmt_core_resched(void)
 	pmt_core_lock();
 	why = pmt_core.need_resched;
 	pmt_core.need_resched = 0;
+	/* A tick also ends the waits whose deadlines have passed. */
+	if ((why & PMT_RESCHED_SLICE) != 0)
+		pmt_wait_poll();
 	if ((pmt_core.ready_map >> self->prio) > 1u) {
 		pmt_sched_push_head(self);
 		pmt_sched_switch(pmt_sched_pop());
@@ -31,7 +35,8 @@ pmt_core_resched(void)
 		pmt_sched_push_tail(self);
 		pmt_core.stats.preemptions++;
 		pmt_sched_switch(pmt_sched_pop());
-	} else if ((why & PMT_RESCHED_SLICE) != 0 && pmt_core.armed) {
+	} else if ((why & PMT_RESCHED_SLICE) != 0 && pmt_core.armed &&
+	           pmt_core.timed == NULL) {
 		pmt_core.armed = 0;
 		pmt_port_tick_disarm();
 	}

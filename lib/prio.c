@@ -2,9 +2,9 @@
 /* Copyright (c) 2026 The libpmt authors */
 /*
  * prio.c - giving up the CPU and changing priorities: pmt_yield(),
- * pmt_setprio(), pmt_getprio().
+ * pmt_setprio(), pmt_getprio(), pmt_getprio_effective().
  */
-#include "sched.h"
+#include "wait.h"
 
 /* Thread context. */
 int
@@ -17,6 +17,8 @@ pmt_yield(void)
 
 	pmt_core_lock();
 	pmt_core.stats.yields++;
+	/* Cooperative threads meet their sleepers' deadlines here. */
+	pmt_wait_poll();
 	/* Only a ready thread of our level or above may take over. */
 	if (__builtin_expect((pmt_core.ready_map >> self->prio) == 0, 0)) {
 		pmt_core_unlock();
@@ -44,29 +46,26 @@ pmt_setprio(pmt_t tid, int prio)
 		pmt_core_unlock();
 		return PMT_ESRCH;
 	}
-	if (t == self) {
-		self->prio = (uint8_t)prio;
-		/* Lowered below a ready thread: let it run. */
-		if ((pmt_core.ready_map >> prio) > 1) {
-			pmt_sched_push_tail(self);
-			pmt_sched_switch(pmt_sched_pop());
-		}
-	} else if (t->state == PMT_READY) {
-		pmt_sched_remove(t);
-		t->prio = (uint8_t)prio;
-		pmt_sched_push_tail(t);
+	t->base_prio = (uint8_t)prio;
+	/* The effective priority follows, but never below what the thread
+	 * inherits from its mutexes' waiters; a change moves it in its ready
+	 * or wait queue, and along the chain of owners it waits for. */
+	pmt_pi_update(t);
+	if (t == self && (pmt_core.ready_map >> self->prio) > 1u) {
+		/* Lowered below a ready thread: behind its new equals. */
+		pmt_sched_push_tail(self);
+		pmt_sched_switch(pmt_sched_pop());
+	} else if (t != self && t->state == PMT_READY) {
 		pmt_sched_preempt_by(t);
-	} else {
-		t->prio = (uint8_t)prio;
 	}
 	pmt_sched_slice_check();
 	pmt_core_unlock();
 	return 0;
 }
 
-/* Thread context. */
-int
-pmt_getprio(pmt_t tid, int *prio)
+/* Thread context.  The base priority, or the effective one. */
+static int
+getprio(pmt_t tid, int *prio, int effective)
 {
 	const struct pmt_thread *t;
 
@@ -77,7 +76,19 @@ pmt_getprio(pmt_t tid, int *prio)
 	pmt_core_lock();
 	t = pmt_thread_lookup(tid);
 	if (t != NULL)
-		*prio = t->prio;
+		*prio = effective ? t->prio : t->base_prio;
 	pmt_core_unlock();
 	return t != NULL ? 0 : PMT_ESRCH;
+}
+
+int
+pmt_getprio(pmt_t tid, int *prio)
+{
+	return getprio(tid, prio, 0);
+}
+
+int
+pmt_getprio_effective(pmt_t tid, int *prio)
+{
+	return getprio(tid, prio, 1);
 }

@@ -73,14 +73,16 @@ pmt_sched_pop(void)
 
 /*
  * Tickless preemption: the tick timer runs only while the running thread
- * has a ready equal to share the CPU with.  Arms it when such an equal has
- * appeared; pmt_core_resched() disarms it when a tick finds none.
+ * has a ready equal to share the CPU with, or a deadline is pending (the
+ * tick ends timed waits).  Arms it when either has appeared;
+ * pmt_core_resched() disarms it when a tick finds neither.
  */
 static inline void
 pmt_sched_slice_check(void)
 {
 	if (pmt_core.slicing && !pmt_core.armed &&
-	    ((pmt_core.ready_map >> pmt_core.current->prio) & 1u) != 0) {
+	    (((pmt_core.ready_map >> pmt_core.current->prio) & 1u) != 0 ||
+	        pmt_core.timed != NULL)) {
 		pmt_core.armed = 1;
 		pmt_port_tick_arm();
 	}

@@ -4,7 +4,7 @@
  * thread.c - the thread life cycle: spawn, exit, join, detach, and the
  * thread table with its generation-counted ids.
  */
-#include "sched.h"
+#include "mutex.h"
 
 #define MAX_THREADS PMT_CONFIG_MAX_THREADS
 /* Largest generation that keeps generation * MAX_THREADS + slot in a pmt_t. */
@@ -115,13 +115,17 @@ pmt_spawn(pmt_t *tid, void *(*entry)(void *), void *arg, void *stack,
 		pmt_core_unlock();
 		return PMT_EAGAIN;
 	}
-	t->joiner = t->joining = NULL;
+	t->joiner = t->timed = NULL;
+	t->wait_obj = NULL;
+	t->held = NULL;
+	t->deadline = PMT_TIME_NEVER;
+	t->wait_kind = PMT_WAIT_NONE;
 	t->entry = entry;
 	t->value = arg;
 	t->stack_lo = lo;
 	t->stack_hi = lo + size;
 	t->stack_handle = pmt_port_stack_register(stack, size);
-	t->prio = (uint8_t)prio;
+	t->prio = t->base_prio = (uint8_t)prio;
 	t->detached = 0;
 	t->nopreempt = 0;
 	t->sp = pmt_arch_frame_init(stack, size, entry, arg);
@@ -135,6 +139,20 @@ pmt_spawn(pmt_t *tid, void *(*entry)(void *), void *arg, void *stack,
 	return 0;
 }
 
+/* Scheduler locked.  The finishing caller's mutexes go to their first
+ * waiters, or are left unlocked; either way the next owner is told. */
+static void
+abandon_mutexes(struct pmt_thread *self)
+{
+	pmt_mutex_t *m;
+
+	while ((m = self->held) != NULL) {
+		if (m->waiters_ == NULL)
+			m->ownerdead_ = 1;
+		pmt_mutex_release(m, PMT_EOWNERDEAD);
+	}
+}
+
 /* Thread context; returns only on failure. */
 int
 pmt_exit(void *retval)
@@ -145,52 +163,29 @@ pmt_exit(void *retval)
 		return PMT_ENOINIT;
 
 	pmt_core_lock();
+	abandon_mutexes(self);
 	self->value = retval;
 	self->state = PMT_DONE;
 	pmt_core.alive--;
 	pmt_core.stats.exits++;
-	if (self->joiner != NULL) {
-		pmt_sched_push_tail(self->joiner);
-		self->joiner->joining = NULL;
-	}
+	if (self->joiner != NULL)
+		pmt_wait_wake(self->joiner, 0);
 	/* Still on this thread's stack until the switch below; nothing can
 	 * reuse the slot before then, as the lock is held. */
 	if (self->detached)
 		slot_free(self);
-	next = pmt_sched_pop();
-	if (next == NULL) {
-		/*
-		 * Every thread still alive waits for another, and a join that
-		 * would close such a circle is refused with PMT_EDEADLK, so an
-		 * empty ready queue means no thread is left.
-		 */
+	while ((next = pmt_wait_next()) == NULL) {
 		if (pmt_core.alive == 0)
 			pmt_port_exit();
-		pmt_port_panic(
-		    "libpmt: the last runnable thread finished "
-		    "while others still wait (scheduler state corrupted)");
+		/* Every thread left is blocked and nothing can wake one. */
+		if (pmt_wait_break_deadlock() != 0)
+			pmt_port_panic("libpmt: threads are alive but none is "
+			               "ready or blocked (scheduler state "
+			               "corrupted)");
 	}
 	pmt_sched_switch(next);
 	pmt_port_panic("libpmt: a finished thread was resumed "
 	               "(scheduler state corrupted)");
-}
-
-/*
- * Scheduler locked.  Would waiting for t never end?  True when t waits,
- * through a chain of joins, for the caller, or when no other thread is
- * ready to run.  While pmt_join() is the only wait, every chain of joins
- * ends in a ready thread or in the caller, so the chain walk decides; the
- * ready-queue test is the general rule that other kinds of wait rely on.
- */
-static int
-join_would_deadlock(const struct pmt_thread *t)
-{
-	const struct pmt_thread *self = pmt_core.current;
-
-	for (; t != NULL; t = t->joining)
-		if (t == self)
-			return 1;
-	return pmt_core.ready_map == 0;
 }
 
 /* Scheduler locked.  Finds the thread tid names for pmt_join() or
@@ -212,7 +207,7 @@ lookup_joinable(pmt_t tid, struct pmt_thread **tp)
 
 /* Thread context. */
 int
-pmt_join(pmt_t tid, void **retval)
+pmt_timedjoin(pmt_t tid, void **retval, pmt_time_t deadline)
 {
 	struct pmt_thread *self = pmt_core.current, *t = NULL;
 	int error;
@@ -222,24 +217,36 @@ pmt_join(pmt_t tid, void **retval)
 
 	pmt_core_lock();
 	error = lookup_joinable(tid, &t);
-	if (error == 0 && t->state != PMT_DONE && join_would_deadlock(t))
-		error = PMT_EDEADLK;
+	if (error == 0 && t->state != PMT_DONE) {
+		if (pmt_wait_cycle(t)) {
+			error = PMT_EDEADLK;
+		} else {
+			t->joiner = self;
+			error = pmt_wait_block(
+			    PMT_WAIT_JOIN, t, NULL, deadline);
+			/* Woken by t's pmt_exit(), or the wait was ended
+			 * (deadline, deadlock) and t no longer has a
+			 * joiner. */
+			if (error != 0)
+				t->joiner = NULL;
+		}
+	}
 	if (error != 0) {
 		pmt_core_unlock();
 		return error;
-	}
-	if (t->state != PMT_DONE) {
-		t->joiner = self;
-		self->joining = t;
-		self->state = PMT_BLOCKED;
-		pmt_sched_switch(pmt_sched_pop());
-		/* t's pmt_exit() made us ready again. */
 	}
 	if (retval != NULL)
 		*retval = t->value;
 	slot_free(t);
 	pmt_core_unlock();
 	return 0;
+}
+
+/* Thread context. */
+int
+pmt_join(pmt_t tid, void **retval)
+{
+	return pmt_timedjoin(tid, retval, PMT_TIME_NEVER);
 }
 
 /* Thread context. */
@@ -285,7 +292,8 @@ pmt_init(void)
 		return error;
 	pmt_core.stack_min = pmt_port_stack_min();
 	self = slot_take();
-	self->prio = PMT_PRIO_DEFAULT;
+	self->prio = self->base_prio = PMT_PRIO_DEFAULT;
+	self->deadline = PMT_TIME_NEVER;
 	self->state = PMT_RUNNING;
 	pmt_core.current = self;
 	pmt_core.alive = 1;
