@@ -39,7 +39,7 @@ wait(pmt_cond_t *cond, pmt_mutex_t *mutex, pmt_time_t deadline)
 	if (!cond_valid(cond) || !pmt_mutex_valid(mutex))
 		return PMT_EINVAL;
 	pmt_core_lock();
-	if (mutex->owner_ != self) {
+	if (pmt_mutex_owner_id(mutex) != self->id) {
 		pmt_core_unlock();
 		return PMT_EPERM;
 	}
@@ -47,6 +47,11 @@ wait(pmt_cond_t *cond, pmt_mutex_t *mutex, pmt_time_t deadline)
 	if (cond->waiters_ != NULL && cond->mutex_ != mutex) {
 		pmt_core_unlock();
 		return PMT_EINVAL;
+	}
+	/* A deadline already passed: the caller keeps the mutex. */
+	if (deadline != PMT_TIME_NEVER && deadline <= pmt_port_now()) {
+		pmt_core_unlock();
+		return PMT_ETIMEDOUT;
 	}
 	depth = mutex->count_;
 	pmt_mutex_release(mutex, 0);
