@@ -331,6 +331,42 @@ START_TEST(test_cond_timedwait_with_past_deadline_fails_at_once)
 }
 END_TEST
 
+/* Locks m (it waits, as main holds it), logs 'L', unlocks. */
+static void *
+lock_m_log(void *arg)
+{
+	if (pmt_mutex_lock(&m) != 0)
+		bad++;
+	test_log('L');
+	if (pmt_mutex_unlock(&m) != 0)
+		bad++;
+	return arg;
+}
+
+/* A deadline already past does not even release the mutex: a thread
+ * waiting for it does not get it. */
+START_TEST(test_cond_timedwait_with_past_deadline_keeps_the_mutex)
+{
+	pmt_t l;
+
+	sync_init();
+	ck_assert_pmt_ok(pmt_mutex_lock(&m));
+	ck_assert_pmt_ok(test_spawn(&l, lock_m_log, NULL, 0, 10));
+	ck_assert_pmt_ok(pmt_setprio(main_id, 5)); /* l runs and waits */
+	ck_assert_int_eq(effprio(main_id), 10);
+	ck_assert_pmt_ok(pmt_setprio(main_id, PMT_PRIO_DEFAULT));
+	ck_assert_pmt_eq(pmt_cond_timedwait(&c, &m, 0), PMT_ETIMEDOUT);
+	ck_assert_pmt_eq(pmt_cond_timedwait(&c, &m, pmt_now()), PMT_ETIMEDOUT);
+	ck_assert_pmt_eq(pmt_mutex_trylock(&m), PMT_EDEADLK); /* main's */
+	ck_assert_int_eq(effprio(main_id), PMT_PRIO_DEFAULT);
+	ck_assert_pmt_ok(pmt_mutex_unlock(&m));
+	ck_assert_log("");
+	ck_assert_pmt_ok(pmt_join(l, NULL));
+	ck_assert_log("L");
+	ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
 /*
  * A signalled waiter above the signaller runs at once and contends for
  * the mutex: while main holds it, w blocks on it; main's unlock hands
@@ -457,14 +493,17 @@ signal_and_exit_holding_m(void *arg)
 }
 
 /* The waiter takes the mutex back from an owner that died: its wait
- * returns PMT_EOWNERDEAD with the mutex held. */
+ * returns PMT_EOWNERDEAD with the mutex held.  A waiter above the owner
+ * (_i 0) runs at the signal and waits for the mutex, which the owner's
+ * death hands to it; one below (_i 1) runs after the death and finds
+ * the mutex marked. */
 START_TEST(test_cond_wait_retaking_mutex_of_dead_owner_gets_eownerdead)
 {
 	pmt_t w, t;
 
 	sync_init();
 	observe();
-	ck_assert_pmt_ok(test_spawn(&w, wait_on_c, NULL, 0, 20));
+	ck_assert_pmt_ok(test_spawn(&w, wait_on_c, NULL, 0, _i == 0 ? 20 : 5));
 	ck_assert_pmt_ok(
 	    test_spawn(&t, signal_and_exit_holding_m, NULL, 1, 10));
 	ck_assert_pmt_ok(pmt_join(t, NULL));
@@ -603,6 +642,7 @@ cond_suite(void)
 	    test_cond_timedwait_times_out_holding_mutex_at_its_depth, 0, 2);
 	tcase_add_loop_test(
 	    tc, test_cond_timedwait_with_past_deadline_fails_at_once, 0, 2);
+	tcase_add_test(tc, test_cond_timedwait_with_past_deadline_keeps_the_mutex);
 	tcase_add_test(tc,
 	    test_signalled_higher_waiter_runs_at_once_and_contends_for_mutex);
 	suite_add_tcase(s, tc);
@@ -627,8 +667,8 @@ cond_suite(void)
 
 	tc = tcase_create("retake");
 	tcase_set_timeout(tc, TIMEOUT);
-	tcase_add_test(
-	    tc, test_cond_wait_retaking_mutex_of_dead_owner_gets_eownerdead);
+	tcase_add_loop_test(tc,
+	    test_cond_wait_retaking_mutex_of_dead_owner_gets_eownerdead, 0, 2);
 	tcase_add_test(tc,
 	    test_cond_wait_whose_retake_could_never_succeed_fails_without_m);
 	suite_add_tcase(s, tc);

@@ -117,6 +117,42 @@ START_TEST(test_wait_that_could_never_end_fails_at_once)
 }
 END_TEST
 
+/* A timed call given PMT_TIME_NEVER has no deadline: it is refused the
+ * same way. */
+START_TEST(test_timed_wait_without_deadline_that_could_never_end_fails)
+{
+	pmt_t b;
+
+	sync_init();
+	ck_assert_pmt_ok(
+	    test_spawn(&b, hold_m2_wait_never, NULL, 0, PMT_PRIO_DEFAULT + 4));
+	switch (_i) {
+	case KIND_SEM:
+		ck_assert_pmt_eq(
+		    pmt_sem_timedwait(&sem, PMT_TIME_NEVER), PMT_EDEADLK);
+		break;
+	case KIND_COND:
+		ck_assert_pmt_ok(pmt_mutex_lock(&m));
+		ck_assert_pmt_eq(
+		    pmt_cond_timedwait(&c, &m, PMT_TIME_NEVER), PMT_EDEADLK);
+		ck_assert_pmt_eq(pmt_mutex_trylock(&m), PMT_EDEADLK);
+		ck_assert_pmt_ok(pmt_mutex_unlock(&m));
+		break;
+	case KIND_LOCK:
+		ck_assert_pmt_eq(
+		    pmt_mutex_timedlock(&m2, PMT_TIME_NEVER), PMT_EDEADLK);
+		break;
+	case KIND_JOIN:
+		ck_assert_pmt_eq(
+		    pmt_timedjoin(b, NULL, PMT_TIME_NEVER), PMT_EDEADLK);
+		break;
+	}
+	ck_assert_pmt_ok(pmt_sem_post(&never));
+	ck_assert_pmt_ok(pmt_join(b, NULL));
+	ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
 /* The same waits with a deadline wait until it passes instead. */
 START_TEST(test_timed_wait_that_could_never_end_times_out)
 {
@@ -492,6 +528,9 @@ deadlock_suite(void)
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_loop_test(
 	    tc, test_wait_that_could_never_end_fails_at_once, 0, NKINDS);
+	tcase_add_loop_test(tc,
+	    test_timed_wait_without_deadline_that_could_never_end_fails, 0,
+	    NKINDS);
 	tcase_add_loop_test(
 	    tc, test_timed_wait_that_could_never_end_times_out, 0, NKINDS);
 	tcase_add_loop_test(

@@ -579,21 +579,13 @@ pi_suite(void)
 	    tc, test_waiter_priority_change_reorders_the_queue, 0, 2);
 	suite_add_tcase(s, tc);
 
-	/*
-	 * Known to fail for now: pmt_setprio() reschedules only for the
-	 * thread it was given, not for the owners whose effective priority
-	 * the change reaches through inheritance.  Excluded from make check
-	 * until lib/prio.c does; PMT_TEST_KNOWN_BUGS=1 runs them.
-	 */
-	if (known_bugs_wanted()) {
-		tc = tcase_create("sched");
-		tcase_set_timeout(tc, TIMEOUT);
-		tcase_add_test(tc,
-		    test_ready_owner_raised_above_caller_by_waiter_runs_at_once);
-		tcase_add_test(tc,
-		    test_owner_lowered_below_ready_thread_by_waiter_yields_at_once);
-		suite_add_tcase(s, tc);
-	}
+	tc = tcase_create("sched");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(
+	    tc, test_ready_owner_raised_above_caller_by_waiter_runs_at_once);
+	tcase_add_test(tc,
+	    test_owner_lowered_below_ready_thread_by_waiter_yields_at_once);
+	suite_add_tcase(s, tc);
 
 	return s;
 }

@@ -98,6 +98,7 @@ START_TEST(test_time_calls_fail_with_enoinit_before_init)
 	void *v = PTR(1);
 
 	ck_assert_pmt_eq(pmt_sleep(PMT_MSEC(1)), PMT_ENOINIT);
+	ck_assert_pmt_eq(pmt_sleep(0), PMT_ENOINIT);
 	ck_assert_pmt_eq(pmt_sleep_until(pmt_now() + PMT_MSEC(1)), PMT_ENOINIT);
 	ck_assert_pmt_eq(pmt_sleep_until(0), PMT_ENOINIT);
 	ck_assert_pmt_eq(
@@ -183,6 +184,23 @@ START_TEST(test_sleep_lasts_at_least_its_time)
 	ck_assert_pmt_ok(pmt_sleep_until(deadline));
 	ck_assert_uint_ge(pmt_now(), deadline);
 	ck_assert_uint_ge(test_now_ns(), deadline);
+}
+END_TEST
+
+/* A sleep inside pmt_preempt_disable() blocks all the same, lets other
+ * threads run, and the section is in force again when it returns. */
+START_TEST(test_sleep_blocks_inside_nopreempt_section_and_keeps_it)
+{
+	pmt_t low;
+
+	sync_init();
+	ck_assert_pmt_ok(test_spawn(&low, log_tag, PTR('L'), 0, 5));
+	ck_assert_pmt_ok(pmt_preempt_disable());
+	ck_assert_pmt_ok(pmt_sleep(PMT_MSEC(2)));
+	ck_assert_log("L");
+	ck_assert_pmt_ok(pmt_preempt_enable());
+	ck_assert_pmt_eq(pmt_preempt_enable(), PMT_EALREADY);
+	ck_assert_pmt_ok(pmt_join(low, NULL));
 }
 END_TEST
 
@@ -480,6 +498,8 @@ time_suite(void)
 	tcase_add_test(tc, test_sleep_of_zero_or_until_past_returns_at_once);
 	tcase_add_test(tc, test_sleep_lasts_at_least_its_time);
 	tcase_add_test(tc, test_sleepers_wake_in_deadline_order);
+	tcase_add_test(
+	    tc, test_sleep_blocks_inside_nopreempt_section_and_keeps_it);
 	tcase_add_test(
 	    tc, test_sleep_wakes_within_bounds_beside_busy_equal_thread);
 	tcase_add_test(
