@@ -133,14 +133,14 @@ START_TEST(test_cond_calls_reject_null_and_uninitialised_with_einval)
 	ck_assert_pmt_ok(pmt_mutex_lock(&m));
 	for (i = 0; i < 3; i++) {
 		ck_assert_pmt_eq(pmt_cond_wait(badc[i], &m), PMT_EINVAL);
-		ck_assert_pmt_eq(pmt_cond_timedwait(badc[i], &m,
-		                     pmt_now() + PMT_MSEC(1)),
+		ck_assert_pmt_eq(
+		    pmt_cond_timedwait(badc[i], &m, pmt_now() + PMT_MSEC(1)),
 		    PMT_EINVAL);
 		ck_assert_pmt_eq(pmt_cond_signal(badc[i]), PMT_EINVAL);
 		ck_assert_pmt_eq(pmt_cond_broadcast(badc[i]), PMT_EINVAL);
 		ck_assert_pmt_eq(pmt_cond_wait(&c, badm[i]), PMT_EINVAL);
-		ck_assert_pmt_eq(pmt_cond_timedwait(&c, badm[i],
-		                     pmt_now() + PMT_MSEC(1)),
+		ck_assert_pmt_eq(
+		    pmt_cond_timedwait(&c, badm[i], pmt_now() + PMT_MSEC(1)),
 		    PMT_EINVAL);
 	}
 	ck_assert_pmt_eq(pmt_cond_init(NULL), PMT_EINVAL);
@@ -189,8 +189,8 @@ START_TEST(test_cond_wait_with_another_mutex_than_waiters_fails_with_einval)
 	ck_assert_pmt_ok(pmt_cond_signal(&c));
 	ck_assert_log("wW");
 	ck_assert_pmt_ok(pmt_join(w, NULL));
-	ck_assert_pmt_eq(
-	    pmt_cond_timedwait(&c, &m2, pmt_now() + PMT_MSEC(1)), PMT_ETIMEDOUT);
+	ck_assert_pmt_eq(pmt_cond_timedwait(&c, &m2, pmt_now() + PMT_MSEC(1)),
+	    PMT_ETIMEDOUT);
 	ck_assert_pmt_ok(pmt_mutex_unlock(&m2));
 	ck_assert_pmt_eq(rc_wait, 0);
 }
@@ -404,8 +404,8 @@ spawn_six_waiters(pmt_t *w)
 	int i;
 
 	for (i = 0; i < 6; i++)
-		ck_assert_pmt_ok(test_spawn(&w[i], wait_log_unlock,
-		    PTR('a' + i), i, order_prio[i]));
+		ck_assert_pmt_ok(test_spawn(
+		    &w[i], wait_log_unlock, PTR('a' + i), i, order_prio[i]));
 	ck_assert_log("");
 }
 
@@ -636,13 +636,13 @@ cond_suite(void)
 	tc = tcase_create("wait");
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_loop_test(tc,
-	    test_cond_wait_releases_mutex_and_takes_it_back_at_its_depth, 0,
-	    2);
-	tcase_add_loop_test(tc,
-	    test_cond_timedwait_times_out_holding_mutex_at_its_depth, 0, 2);
+	    test_cond_wait_releases_mutex_and_takes_it_back_at_its_depth, 0, 2);
+	tcase_add_loop_test(
+	    tc, test_cond_timedwait_times_out_holding_mutex_at_its_depth, 0, 2);
 	tcase_add_loop_test(
 	    tc, test_cond_timedwait_with_past_deadline_fails_at_once, 0, 2);
-	tcase_add_test(tc, test_cond_timedwait_with_past_deadline_keeps_the_mutex);
+	tcase_add_test(
+	    tc, test_cond_timedwait_with_past_deadline_keeps_the_mutex);
 	tcase_add_test(tc,
 	    test_signalled_higher_waiter_runs_at_once_and_contends_for_mutex);
 	suite_add_tcase(s, tc);

@@ -198,8 +198,8 @@ START_TEST(test_wait_blocks_while_another_thread_sleeps)
 	sync_init();
 	if (_i == KIND_COND)
 		ck_assert_pmt_ok(pmt_mutex_lock(&m));
-	ck_assert_pmt_ok(test_spawn(&t, sleep_then_release, PTR(_i), 0,
-	    PMT_PRIO_DEFAULT + 4));
+	ck_assert_pmt_ok(test_spawn(
+	    &t, sleep_then_release, PTR(_i), 0, PMT_PRIO_DEFAULT + 4));
 	switch (_i) {
 	case KIND_SEM:
 		ck_assert_pmt_ok(pmt_sem_wait(&sem));
@@ -361,8 +361,8 @@ START_TEST(test_lock_of_mutex_whose_owner_joins_caller_fails_with_edeadlk)
 
 	sync_init();
 	target = main_id;
-	ck_assert_pmt_ok(test_spawn(
-	    &t, lock_m_join_target, NULL, 0, PMT_PRIO_DEFAULT + 4));
+	ck_assert_pmt_ok(
+	    test_spawn(&t, lock_m_join_target, NULL, 0, PMT_PRIO_DEFAULT + 4));
 	ck_assert_pmt_eq(pmt_mutex_lock(&m), PMT_EDEADLK);
 	ck_assert_pmt_eq(
 	    pmt_mutex_timedlock(&m, pmt_now() + PMT_MSEC(5)), PMT_EDEADLK);
@@ -404,8 +404,8 @@ START_TEST(test_mixed_circle_of_joins_and_mutexes_fails_with_edeadlk)
 	ck_assert_pmt_ok(test_spawn(&b, lock_m, NULL, 0, PMT_PRIO_DEFAULT + 4));
 	target = b;
 	/* Above main, which inherits b's priority. */
-	ck_assert_pmt_ok(test_spawn(
-	    &a, lock_m2_join_target, NULL, 1, PMT_PRIO_DEFAULT + 6));
+	ck_assert_pmt_ok(
+	    test_spawn(&a, lock_m2_join_target, NULL, 1, PMT_PRIO_DEFAULT + 6));
 	ck_assert_pmt_eq(pmt_join(a, NULL), PMT_EDEADLK);
 	ck_assert_pmt_eq(pmt_mutex_lock(&m2), PMT_EDEADLK);
 	ck_assert_pmt_eq(
@@ -552,8 +552,8 @@ deadlock_suite(void)
 
 	tc = tcase_create("last_exit");
 	tcase_set_timeout(tc, TIMEOUT);
-	tcase_add_loop_test(
-	    tc, test_last_ready_thread_exit_ends_highest_wait_with_edeadlk, 0, 3);
+	tcase_add_loop_test(tc,
+	    test_last_ready_thread_exit_ends_highest_wait_with_edeadlk, 0, 3);
 	suite_add_tcase(s, tc);
 
 	return s;

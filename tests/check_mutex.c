@@ -163,8 +163,8 @@ START_TEST(test_mutex_calls_reject_null_and_uninitialised_with_einval)
 	for (i = 0; i < 3; i++) {
 		ck_assert_pmt_eq(pmt_mutex_lock(bad_mutex[i]), PMT_EINVAL);
 		ck_assert_pmt_eq(pmt_mutex_trylock(bad_mutex[i]), PMT_EINVAL);
-		ck_assert_pmt_eq(pmt_mutex_timedlock(bad_mutex[i],
-		                     pmt_now() + PMT_MSEC(1)),
+		ck_assert_pmt_eq(
+		    pmt_mutex_timedlock(bad_mutex[i], pmt_now() + PMT_MSEC(1)),
 		    PMT_EINVAL);
 		ck_assert_pmt_eq(
 		    pmt_mutex_timedlock(bad_mutex[i], 0), PMT_EINVAL);
@@ -294,8 +294,8 @@ START_TEST(test_recursive_mutex_counts_its_depth)
 	for (i = 0; i < 100003; i++)
 		ck_assert_int_eq(pmt_mutex_unlock(&rm), 0);
 	/* Depth 1 left: a higher thread blocks on it... */
-	ck_assert_pmt_ok(test_spawn(&o, lock_rm_log_unlock, PTR('o'), 0,
-	    PMT_PRIO_DEFAULT + 4));
+	ck_assert_pmt_ok(test_spawn(
+	    &o, lock_rm_log_unlock, PTR('o'), 0, PMT_PRIO_DEFAULT + 4));
 	ck_assert_log("");
 	/* ...until the last unlock hands it over, and o runs at once. */
 	ck_assert_pmt_ok(pmt_mutex_unlock(&rm));
@@ -455,8 +455,8 @@ START_TEST(test_waiters_get_mutex_by_priority_then_arrival)
 	observe();
 	ck_assert_pmt_ok(test_spawn(&o, hold_m_until_go, NULL, 0, 1));
 	for (i = 0; i < 6; i++)
-		ck_assert_pmt_ok(test_spawn(&w[i], lock_log_unlock,
-		    PTR('a' + i), 1 + i, prio[i]));
+		ck_assert_pmt_ok(test_spawn(
+		    &w[i], lock_log_unlock, PTR('a' + i), 1 + i, prio[i]));
 	ck_assert_log("");
 	ck_assert_pmt_ok(pmt_sem_post(&go));
 	ck_assert_log("Odfbeac");
@@ -556,15 +556,16 @@ END_TEST
 START_TEST(test_lock_after_owner_died_returns_eownerdead_once)
 {
 	pmt_t o;
-	int (*how)(pmt_mutex_t *) = _i == 0 ? pmt_mutex_lock : pmt_mutex_trylock;
+	int (*how)(pmt_mutex_t *) =
+	    _i == 0 ? pmt_mutex_lock : pmt_mutex_trylock;
 
 	sync_init();
 	ck_assert_pmt_ok(test_spawn(&o, lock_m_and_exit, NULL, 0, 20));
 	ck_assert_pmt_ok(pmt_join(o, NULL));
 	ck_assert_pmt_eq(rc_lock, 0);
 	if (_i == 2)
-		ck_assert_pmt_eq(pmt_mutex_timedlock(&m, pmt_now()),
-		    PMT_EOWNERDEAD);
+		ck_assert_pmt_eq(
+		    pmt_mutex_timedlock(&m, pmt_now()), PMT_EOWNERDEAD);
 	else
 		ck_assert_pmt_eq(how(&m), PMT_EOWNERDEAD);
 	/* Main owns it now. */

@@ -565,7 +565,8 @@ pi_suite(void)
 
 	tc = tcase_create("chains");
 	tcase_set_timeout(tc, TIMEOUT);
-	tcase_add_test(tc, test_inheritance_follows_chain_of_owners_and_unwinds);
+	tcase_add_test(
+	    tc, test_inheritance_follows_chain_of_owners_and_unwinds);
 	tcase_add_test(tc, test_setprio_of_waiter_propagates_along_chain);
 	tcase_add_test(tc, test_setprio_of_owner_keeps_what_it_inherits);
 	tcase_add_test(tc, test_timed_out_waiter_priority_leaves_owners);
@@ -583,8 +584,8 @@ pi_suite(void)
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_test(
 	    tc, test_ready_owner_raised_above_caller_by_waiter_runs_at_once);
-	tcase_add_test(tc,
-	    test_owner_lowered_below_ready_thread_by_waiter_yields_at_once);
+	tcase_add_test(
+	    tc, test_owner_lowered_below_ready_thread_by_waiter_yields_at_once);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -17,7 +17,7 @@
 
 #define NITEMS 6000 /* divisible by every number of threads used */
 #define BUFSIZE 8
-#define WORK_IN 4000 /* busy() passes inside a critical section */
+#define WORK_IN 4000  /* busy() passes inside a critical section */
 #define WORK_OUT 2000 /* and outside */
 #define MAXTHREADS 6
 
@@ -140,8 +140,8 @@ run(void *(*producer)(void *), void *(*consumer)(void *), const int *prio)
 		ck_assert_pmt_ok(
 		    test_spawn_big(&tids[i], producer, PTR(i), i, prio[i]));
 	for (i = 0; i < nconsumers; i++)
-		ck_assert_pmt_ok(test_spawn_big(&tids[nproducers + i],
-		    consumer, PTR(i), nproducers + i, prio[nproducers + i]));
+		ck_assert_pmt_ok(test_spawn_big(&tids[nproducers + i], consumer,
+		    PTR(i), nproducers + i, prio[nproducers + i]));
 	observe();
 	for (i = 0; i < n; i++)
 		ck_assert_pmt_ok(pmt_join(tids[i], NULL));
@@ -226,7 +226,7 @@ wait_retrying(pmt_sem_t *sem)
 	int rc;
 
 	while ((rc = pmt_sem_timedwait(sem, pmt_now() + PMT_USEC(50))) ==
-	    PMT_ETIMEDOUT) {
+	       PMT_ETIMEDOUT) {
 		timeouts++;
 		if (overdue())
 			break;
@@ -241,8 +241,7 @@ sleepy_producer(void *arg)
 	unsigned k;
 
 	for (k = 0; k < NITEMS && !overdue(); k++) {
-		if (wait_retrying(&empty) != 0 ||
-		    pmt_mutex_lock(&lock) != 0) {
+		if (wait_retrying(&empty) != 0 || pmt_mutex_lock(&lock) != 0) {
 			errors++;
 			break;
 		}
@@ -465,8 +464,8 @@ START_TEST(test_mutex_keeps_every_increment)
 	give_up_start();
 	ck_assert_pmt_ok(pmt_setprio(main_id, PMT_PRIO_MAX));
 	for (i = 0; i < 4; i++)
-		ck_assert_pmt_ok(test_spawn_big(&t[i], increment,
-		    PTR(_i >= 2 ? 1 : 0), i, prio[i]));
+		ck_assert_pmt_ok(test_spawn_big(
+		    &t[i], increment, PTR(_i >= 2 ? 1 : 0), i, prio[i]));
 	observe();
 	for (i = 0; i < 4; i++)
 		ck_assert_pmt_ok(pmt_join(t[i], NULL));

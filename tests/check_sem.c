@@ -12,7 +12,8 @@
 #include "syncutil.h"
 
 static pmt_sem_t s = PMT_SEM_INITIALIZER(0, 10);
-static pmt_sem_t smax = PMT_SEM_INITIALIZER(PMT_SEM_VALUE_MAX, PMT_SEM_VALUE_MAX);
+static pmt_sem_t smax =
+    PMT_SEM_INITIALIZER(PMT_SEM_VALUE_MAX, PMT_SEM_VALUE_MAX);
 
 static volatile int rc_wait = -1;
 static volatile unsigned value_seen = 99;
@@ -374,8 +375,8 @@ START_TEST(test_posts_go_to_waiters_by_priority_then_arrival)
 	sync_init();
 	observe();
 	for (i = 0; i < 6; i++)
-		ck_assert_pmt_ok(test_spawn(
-		    &w[i], wait_log, PTR('a' + i), i, prio[i]));
+		ck_assert_pmt_ok(
+		    test_spawn(&w[i], wait_log, PTR('a' + i), i, prio[i]));
 	ck_assert_log("");
 	i = 0;
 	if (_i == 1) {
@@ -472,7 +473,8 @@ sem_suite(void)
 	tcase_add_test(tc, test_uncontended_calls_never_switch);
 	tcase_add_test(
 	    tc, test_post_hands_unit_to_higher_waiter_which_runs_at_once);
-	tcase_add_test(tc, test_post_hands_unit_to_lower_waiter_without_barging);
+	tcase_add_test(
+	    tc, test_post_hands_unit_to_lower_waiter_without_barging);
 	tcase_add_test(tc, test_higher_waiter_runs_at_end_of_nopreempt_section);
 	suite_add_tcase(su, tc);
 

@@ -135,8 +135,8 @@ START_TEST(test_getprio_effective_rejects_bad_arguments)
 
 	sync_init();
 	ck_assert_pmt_eq(pmt_getprio_effective(main_id, NULL), PMT_EINVAL);
-	ck_assert_pmt_eq(pmt_getprio_effective(PMT_THREAD_NONE, &prio),
-	    PMT_ESRCH);
+	ck_assert_pmt_eq(
+	    pmt_getprio_effective(PMT_THREAD_NONE, &prio), PMT_ESRCH);
 	ck_assert_pmt_eq(pmt_getprio_effective(0xdeadbeef, &prio), PMT_ESRCH);
 	ck_assert_pmt_ok(test_spawn(&t, log_tag, PTR('t'), 0, 7));
 	ck_assert_pmt_ok(pmt_getprio_effective(t, &prio));
@@ -394,8 +394,8 @@ START_TEST(test_timedjoin_times_out_then_join_succeeds)
 	ck_assert_pmt_eq(pmt_timedjoin(t, &v, deadline), PMT_ETIMEDOUT);
 	ck_assert_uint_ge(pmt_now(), deadline);
 	ck_assert_ptr_eq(v, PTR(7));
-	ck_assert_pmt_eq(pmt_timedjoin(t, &v, pmt_now() + PMT_MSEC(1)),
-	    PMT_ETIMEDOUT);
+	ck_assert_pmt_eq(
+	    pmt_timedjoin(t, &v, pmt_now() + PMT_MSEC(1)), PMT_ETIMEDOUT);
 	ck_assert_pmt_ok(pmt_sem_post(&go));
 	ck_assert_pmt_ok(pmt_timedjoin(t, &v, pmt_now() + PMT_SEC(10)));
 	ck_assert_ptr_eq(v, PTR(42));
@@ -452,8 +452,8 @@ START_TEST(test_timedjoin_fails_like_join)
 	sync_init();
 	ck_assert_pmt_eq(
 	    pmt_timedjoin(main_id, NULL, pmt_now() + PMT_MSEC(1)), PMT_EDEADLK);
-	ck_assert_pmt_eq(pmt_timedjoin(PMT_THREAD_NONE, NULL, PMT_TIME_NEVER),
-	    PMT_ESRCH);
+	ck_assert_pmt_eq(
+	    pmt_timedjoin(PMT_THREAD_NONE, NULL, PMT_TIME_NEVER), PMT_ESRCH);
 	ck_assert_pmt_ok(test_spawn(&d, return_42, NULL, 2, 5));
 	ck_assert_pmt_ok(pmt_detach(d));
 	ck_assert_pmt_eq(
