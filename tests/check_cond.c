@@ -40,16 +40,19 @@ wait_on_c(void *arg)
 	return arg;
 }
 
-/* Locks m, waits on c, logs its tag (the argument), unlocks. */
+/* Locks m, waits on c, logs its tag (the argument), unlocks.  It waits
+ * inside a critical section, so that once woken it takes m back before
+ * any tick can let an equal woken after it run first: the log shows
+ * the order of the wake-ups. */
 static void *
 wait_log_unlock(void *arg)
 {
-	if (pmt_mutex_lock(&m) != 0)
+	if (pmt_mutex_lock(&m) != 0 || pmt_preempt_disable() != 0)
 		bad++;
 	if (pmt_cond_wait(&c, &m) != 0)
 		bad++;
 	test_log((char)(uintptr_t)arg);
-	if (pmt_mutex_unlock(&m) != 0)
+	if (pmt_preempt_enable() != 0 || pmt_mutex_unlock(&m) != 0)
 		bad++;
 	return NULL;
 }

@@ -518,6 +518,65 @@ START_TEST(test_last_ready_thread_exit_ends_highest_wait_with_edeadlk)
 }
 END_TEST
 
+/* The owner: locks m, waits on never_b (into rc_c), unlocks m. */
+static void *
+owner_waits_never(void *arg)
+{
+	if (pmt_mutex_lock(&m) != 0)
+		bad++;
+	rc_c = pmt_sem_wait(&never_b);
+	test_log('B');
+	if (pmt_mutex_unlock(&m) != 0)
+		bad++;
+	return arg;
+}
+
+/* Waits for m (into rc_a). */
+static void *
+lock_m_victim(void *arg)
+{
+	rc_a = pmt_mutex_lock(&m);
+	test_log('V');
+	if (rc_a == 0 && pmt_mutex_unlock(&m) != 0)
+		bad++;
+	return arg;
+}
+
+/*
+ * v waits for m, owned by b (base 5), which waits for good; main joins v;
+ * x, the last ready thread, finishes.  b inherits v's priority, so the
+ * two are the highest blocked threads, and the rules do not say which of
+ * equals is chosen: either b's wait ends (b unlocks, and v gets m), or
+ * v's lock fails, and b no longer inherits.  Either way the program goes
+ * on.
+ */
+START_TEST(test_last_ready_thread_exit_ends_a_mutex_wait_or_its_owners)
+{
+	pmt_t b, v, x;
+
+	sync_init();
+	ck_assert_pmt_ok(test_spawn(&b, owner_waits_never, NULL, 0, 25));
+	ck_assert_pmt_ok(pmt_setprio(b, 5));
+	ck_assert_pmt_ok(test_spawn(&v, lock_m_victim, NULL, 1, 20));
+	ck_assert_int_eq(effprio(b), 20);
+	ck_assert_pmt_ok(test_spawn(&x, log_tag_x, NULL, 2, 10));
+	ck_assert_pmt_ok(pmt_join(v, NULL));
+	if (rc_c == PMT_EDEADLK) {
+		ck_assert_log("XBV");
+		ck_assert_pmt_eq(rc_a, 0);
+	} else {
+		ck_assert_log("XV");
+		ck_assert_pmt_eq(rc_a, PMT_EDEADLK);
+		ck_assert_int_eq(rc_c, -1);
+		ck_assert_int_eq(effprio(b), 5);
+		ck_assert_pmt_ok(pmt_sem_post(&never_b));
+	}
+	ck_assert_pmt_ok(pmt_join(b, NULL));
+	ck_assert_pmt_ok(pmt_join(x, NULL));
+	ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
 static Suite *
 deadlock_suite(void)
 {
@@ -554,6 +613,8 @@ deadlock_suite(void)
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_loop_test(tc,
 	    test_last_ready_thread_exit_ends_highest_wait_with_edeadlk, 0, 3);
+	tcase_add_test(
+	    tc, test_last_ready_thread_exit_ends_a_mutex_wait_or_its_owners);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -478,6 +478,47 @@ START_TEST(test_waiter_priority_change_reorders_the_queue)
 }
 END_TEST
 
+static pmt_cond_t c = PMT_COND_INITIALIZER;
+static pmt_t main_tid;
+
+/* Locks m1, notes main's effective priority, unlocks. */
+static void *
+lock_m1_see_main(void *arg)
+{
+	int prio = -1;
+
+	if (pmt_mutex_lock(&m1) != 0)
+		bad++;
+	if (pmt_getprio_effective(main_tid, &prio) != 0)
+		bad++;
+	seen_a = prio;
+	if (pmt_mutex_unlock(&m1) != 0)
+		bad++;
+	return arg;
+}
+
+/* A condition wait releases its mutex as an unlock does: the waiter
+ * that gets it no longer lends the caller its priority. */
+START_TEST(test_cond_wait_gives_up_priority_inherited_through_its_mutex)
+{
+	pmt_t w;
+
+	sync_init();
+	main_tid = main_id;
+	ck_assert_pmt_ok(pmt_setprio(main_id, 5));
+	ck_assert_pmt_ok(pmt_mutex_lock(&m1));
+	ck_assert_pmt_ok(test_spawn(&w, lock_m1_see_main, NULL, 0, 20));
+	ck_assert_int_eq(effprio(main_id), 20);
+	ck_assert_pmt_eq(pmt_cond_timedwait(&c, &m1, pmt_now() + PMT_MSEC(3)),
+	    PMT_ETIMEDOUT);
+	ck_assert_int_eq(seen_a, 5);
+	ck_assert_int_eq(effprio(main_id), 5);
+	ck_assert_pmt_ok(pmt_mutex_unlock(&m1));
+	ck_assert_pmt_ok(pmt_join(w, NULL));
+	ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- sched */
 
 static volatile int owner_ran;
@@ -570,6 +611,8 @@ pi_suite(void)
 	tcase_add_test(tc, test_setprio_of_waiter_propagates_along_chain);
 	tcase_add_test(tc, test_setprio_of_owner_keeps_what_it_inherits);
 	tcase_add_test(tc, test_timed_out_waiter_priority_leaves_owners);
+	tcase_add_test(
+	    tc, test_cond_wait_gives_up_priority_inherited_through_its_mutex);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("order");

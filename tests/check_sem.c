@@ -46,13 +46,18 @@ wait_on_s(void *arg)
 	return arg;
 }
 
-/* Waits on s and logs its tag (the argument). */
+/* Waits on s and logs its tag (the argument).  It waits inside a
+ * critical section, so that once woken it logs before any tick can let
+ * an equal woken after it run first: the log shows the order of the
+ * wake-ups. */
 static void *
 wait_log(void *arg)
 {
-	if (pmt_sem_wait(&s) != 0)
+	if (pmt_preempt_disable() != 0 || pmt_sem_wait(&s) != 0)
 		bad++;
 	test_log((char)(uintptr_t)arg);
+	if (pmt_preempt_enable() != 0)
+		bad++;
 	return NULL;
 }
 

@@ -210,9 +210,13 @@ sleep_ms_log(void *arg)
 {
 	int ms = (int)(uintptr_t)arg;
 
-	if (pmt_sleep(PMT_MSEC(ms)) != 0)
+	/* In a section, so that no tick lets an equal that woke at the
+	 * same time log first. */
+	if (pmt_preempt_disable() != 0 || pmt_sleep(PMT_MSEC(ms)) != 0)
 		bad++;
 	test_log_int(ms);
+	if (pmt_preempt_enable() != 0)
+		bad++;
 	return NULL;
 }
 
@@ -233,37 +237,75 @@ START_TEST(test_sleepers_wake_in_deadline_order)
 }
 END_TEST
 
-/* Main's priority, shared with a busy thread. */
+/*
+ * The sleeps of the bound tests: NSLEEPS sleeps of 5 ms.  Each wakes at
+ * or after its deadline.  The time bound applies to the median lateness:
+ * a loaded machine may hold the whole process off the CPU for a while
+ * (measured: over 20 ms with three test runs on two cores), which no
+ * library can help, while a sleeper that is not woken in time is late
+ * every time.  The tests add per-sleep bounds that are counts.
+ */
+#define NSLEEPS 5
+static volatile pmt_time_t sleep_deadline = PMT_TIME_NEVER;
+static volatile unsigned long yields_past_deadline;
+
+/* Main's priority, shared with a busy thread: it spins under the tick,
+ * and yields in a loop cooperatively, counting the yields it makes once
+ * the sleeper's deadline has passed. */
 static void *
 busy_until_stopped(void *arg)
 {
 	while (!stop && !overdue()) {
 		busy(100);
-		if (!TEST_TICK)
+		if (!TEST_TICK) {
+			if (pmt_now() >= sleep_deadline)
+				yields_past_deadline++;
 			pmt_yield();
+		}
 	}
 	return arg;
 }
 
-/* Five sleeps of 5 ms: each wakes at or after its deadline, and no later
- * than LATE_BOUND after it. */
-static void
-assert_five_sleeps_within_bounds(void)
+static int
+by_value(const void *a, const void *b)
 {
-	pmt_time_t start, woke, late = 0;
+	pmt_time_t x = *(const pmt_time_t *)a, y = *(const pmt_time_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The NSLEEPS sleeps.  With busy set, under the tick, each lasts at most
+ * three ticks more than the five its 5 ms take; cooperatively, the busy
+ * thread's first yield past the deadline wakes the sleeper. */
+static void
+assert_sleeps_within_bounds(int busy_beside)
+{
+	pmt_time_t start, woke, late[NSLEEPS];
+	uint64_t ticks;
 	int i;
 
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < NSLEEPS; i++) {
 		start = pmt_now();
+		yields_past_deadline = 0;
+		sleep_deadline = start + PMT_MSEC(5);
+		ticks = sync_ticks_now();
 		ck_assert_pmt_ok(pmt_sleep(PMT_MSEC(5)));
 		woke = pmt_now();
+		ticks = sync_ticks_now() - ticks;
+		sleep_deadline = PMT_TIME_NEVER;
 		ck_assert_uint_ge(woke, start + PMT_MSEC(5));
-		if (woke - (start + PMT_MSEC(5)) > late)
-			late = woke - (start + PMT_MSEC(5));
+		late[i] = woke - (start + PMT_MSEC(5));
+		if (busy_beside && TEST_TICK)
+			ck_assert_uint_le(ticks, 5 + 3);
+		if (busy_beside && !TEST_TICK)
+			ck_assert_uint_le(yields_past_deadline, 1);
 	}
-	ck_assert_msg(late <= LATE_BOUND,
-	    "a 5 ms sleep woke %llu ns after its deadline (bound %llu)",
-	    (unsigned long long)late, (unsigned long long)LATE_BOUND);
+	qsort(late, NSLEEPS, sizeof late[0], by_value);
+	ck_assert_msg(late[NSLEEPS / 2] <= LATE_BOUND,
+	    "5 ms sleeps woke %llu ns after their deadlines (median; the "
+	    "bound is %llu)",
+	    (unsigned long long)late[NSLEEPS / 2],
+	    (unsigned long long)LATE_BOUND);
 }
 
 /*
@@ -278,7 +320,7 @@ START_TEST(test_sleep_wakes_within_bounds_beside_busy_equal_thread)
 	give_up_start();
 	ck_assert_pmt_ok(
 	    test_spawn_big(&b, busy_until_stopped, NULL, 0, PMT_PRIO_DEFAULT));
-	assert_five_sleeps_within_bounds();
+	assert_sleeps_within_bounds(1);
 	stop = 1;
 	ck_assert_pmt_ok(pmt_join(b, NULL));
 	assert_no_give_up();
@@ -292,7 +334,7 @@ START_TEST(test_sleep_wakes_within_bounds_when_all_threads_sleep)
 
 	sync_init();
 	ck_assert_pmt_ok(test_spawn(&t, sleep_ms_log, PTR(7), 0, 10));
-	assert_five_sleeps_within_bounds();
+	assert_sleeps_within_bounds(0);
 	ck_assert_pmt_ok(pmt_join(t, NULL));
 	ck_assert_log("7");
 }
