@@ -19,15 +19,14 @@ import gdb
 # The switch frame that pmt_arch_switch() leaves at a parked thread's saved
 # stack pointer, per CPU: arch/<cpu>/frame.h is the authority, and
 # tests/gdb.test checks these offsets against it.  "regs" maps each register
-# the switch restores to its offset in the frame; "pc" names the register
-# that holds the resume address; the thread's stack pointer before the
-# switch is the saved one plus "size"; "cpu" names the arch/ folder.  Keys
-# are gdb's architecture names.
+# the switch restores to its offset in the frame, the resume address
+# included; the thread's stack pointer before the switch ("sp") is the
+# saved one plus "size"; "cpu" names the arch/ folder.  Keys are gdb's
+# architecture names.
 FRAMES = {
     "i386:x86-64": {
         "cpu": "x86_64",
         "sp": "rsp",
-        "pc": "rip",
         "size": 64,
         "regs": {
             "r15": 8,
@@ -160,7 +159,7 @@ def frame_layout():
 
 
 def word(addr):
-    """The pointer-sized word at addr."""
+    """The pointer-sized word at addr (every CPU libpmt supports is LP64)."""
     ptr = gdb.lookup_type("unsigned long").pointer()
     return int(gdb.Value(addr).cast(ptr).dereference())
 
@@ -282,34 +281,46 @@ writes registers.  For the running thread, use backtrace."""
         sp = int(t["sp"])
         regs = {r: word(sp + off) for r, off in layout["regs"].items()}
         regs[layout["sp"]] = sp + layout["size"]
-        gdb.write(
-            "libpmt thread %d (%s, priority %d), parked with sp %#x:\n"
-            % (tid, state, int(t["prio"]), sp)
-        )
-        with_registers(regs, layout, lambda: gdb.execute(
-            " ".join(["backtrace"] + argv[1:]), from_tty))
+
+        def backtrace():
+            gdb.write(
+                "libpmt thread %d (%s, priority %d), parked with sp %#x:\n"
+                % (tid, state, int(t["prio"]), sp)
+            )
+            gdb.execute(" ".join(["backtrace"] + argv[1:]), from_tty)
+
+        with_registers(regs, backtrace)
 
 
-def with_registers(regs, layout, action):
+def frame_level(frame):
+    """How far frame is from the newest one (Frame.level() is gdb 11's)."""
+    level, f = 0, gdb.newest_frame()
+    while f is not None and f != frame:
+        level, f = level + 1, f.older()
+    return level if f is not None else 0
+
+
+def with_registers(regs, action):
     """Runs action with frame 0's registers set to regs, then puts back the
     registers and the selected frame as they were."""
-    selected = gdb.selected_frame()
-    level = selected.level()
+    level = frame_level(gdb.selected_frame())
     newest = gdb.newest_frame()
-    names = list(regs)
-    saved = {r: int(newest.read_register(r)) for r in names}
+    saved = {r: int(newest.read_register(r)) for r in regs}
 
     def load(values):
-        # A register is written through the selected frame: frame 0.
-        # The pc last, so the frames in between stay well defined.
-        for r in sorted(values, key=lambda r: r == layout["pc"]):
+        # $reg is the selected frame's register, and a write resets the
+        # selection: select frame 0 for each.
+        for r, v in values.items():
             gdb.newest_frame().select()
-            gdb.execute("set $%s = %#x" % (r, values[r]), to_string=True)
+            gdb.execute("set $%s = %#x" % (r, v), to_string=True)
 
     try:
         load(regs)
     except gdb.error as e:
-        load(saved)
+        try:
+            load(saved)
+        except gdb.error:
+            pass
         raise PmtError(
             "pmt-backtrace: cannot write registers (%s); it needs a live "
             "process" % e
