@@ -519,14 +519,14 @@ START_TEST(test_cond_wait_retaking_mutex_of_dead_owner_gets_eownerdead)
 }
 END_TEST
 
-/* Waits on c with m for 3 ms; records the result and whether it holds
- * m, then posts done. */
+/* Waits on c with m; records the result and whether it holds m, then
+ * posts done. */
 static void *
-timedwait_then_report(void *arg)
+wait_then_report(void *arg)
 {
 	if (pmt_mutex_lock(&m) != 0)
 		bad++;
-	rc_wait = pmt_cond_timedwait(&c, &m, pmt_now() + PMT_MSEC(3));
+	rc_wait = pmt_cond_wait(&c, &m);
 	rc_try = pmt_mutex_trylock(&m);
 	rc_unlock = pmt_mutex_unlock(&m);
 	if (pmt_sem_post(&done) != 0)
@@ -544,24 +544,42 @@ hold_m_forever(void *arg)
 	return arg;
 }
 
+static pmt_sem_t never2 = PMT_SEM_INITIALIZER(0, 10);
+
+/* Signals c inside a critical section, and blocks for good before the
+ * woken waiter can run. */
+static void *
+signal_then_block(void *arg)
+{
+	if (pmt_preempt_disable() != 0 || pmt_cond_signal(&c) != 0)
+		bad++;
+	(void)pmt_sem_wait(&never2);
+	return arg;
+}
+
 /*
- * The rare case: w's wait times out, but m is held by t, which waits for
- * good, and main waits for w: taking m back could never succeed, so the
- * wait returns PMT_EDEADLK and w does NOT hold m.
+ * The rare case: w is signalled, but m is held by t, which waits for
+ * good; the signaller blocks for good too, and main waits for w.  Taking
+ * m back could never succeed, so w's wait returns PMT_EDEADLK, and w
+ * does NOT hold m.
  */
 START_TEST(test_cond_wait_whose_retake_could_never_succeed_fails_without_m)
 {
-	pmt_t w, t;
+	pmt_t w, t, x;
 
 	sync_init();
 	observe();
-	ck_assert_pmt_ok(test_spawn(&w, timedwait_then_report, NULL, 0, 20));
+	ck_assert_pmt_ok(test_spawn(&w, wait_then_report, NULL, 0, 20));
 	ck_assert_pmt_ok(test_spawn(&t, hold_m_forever, NULL, 1, 10));
+	/* x runs only once main waits. */
+	ck_assert_pmt_ok(pmt_setprio(main_id, PMT_PRIO_MAX));
+	ck_assert_pmt_ok(test_spawn(&x, signal_then_block, NULL, 2, 5));
 	ck_assert_pmt_ok(pmt_sem_wait(&done));
 	ck_assert_pmt_eq(rc_wait, PMT_EDEADLK);
 	ck_assert_pmt_eq(rc_try, PMT_EBUSY); /* t still owns m */
 	ck_assert_pmt_eq(rc_unlock, PMT_EPERM);
 	ck_assert_pmt_ok(pmt_join(w, NULL));
+	ck_assert_int_eq(bad, 0);
 }
 END_TEST
 

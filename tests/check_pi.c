@@ -364,12 +364,15 @@ START_TEST(test_setprio_of_owner_keeps_what_it_inherits)
 }
 END_TEST
 
+static volatile int a_timed_rc = -1;
+
 /* Tries m1 for 3 ms. */
 static void *
 chain_a_timed(void *arg)
 {
 	int rc = pmt_mutex_timedlock(&m1, pmt_now() + PMT_MSEC(3));
 
+	a_timed_rc = rc;
 	test_log(rc == PMT_ETIMEDOUT ? 'T' : '!');
 	if (rc == 0 && pmt_mutex_unlock(&m1) != 0)
 		bad++;
@@ -381,14 +384,23 @@ chain_a_timed(void *arg)
 START_TEST(test_timed_out_waiter_priority_leaves_owners)
 {
 	pmt_t a, b, c;
+	int waiting, prio_b, prio_c;
 
 	sync_init();
 	observe();
 	ck_assert_pmt_ok(test_spawn(&c, chain_c, NULL, 0, 5));
 	ck_assert_pmt_ok(test_spawn(&b, chain_b, NULL, 1, 10));
 	ck_assert_pmt_ok(test_spawn(&a, chain_a_timed, NULL, 2, 20));
-	ck_assert_int_eq(effprio(b), 20);
-	ck_assert_int_eq(effprio(c), 20);
+	/* While a still waits (a loaded machine may have let its deadline
+	 * pass already), b and c inherit its priority.  In a section, so
+	 * that no tick ends a's wait between the reads. */
+	ck_assert_pmt_ok(pmt_preempt_disable());
+	waiting = a_timed_rc == -1;
+	prio_b = effprio(b);
+	prio_c = effprio(c);
+	ck_assert_pmt_ok(pmt_preempt_enable());
+	ck_assert_int_eq(prio_b, waiting ? 20 : 10);
+	ck_assert_int_eq(prio_c, waiting ? 20 : 10);
 	ck_assert_pmt_ok(pmt_join(a, NULL));
 	ck_assert_log("T");
 	ck_assert_int_eq(effprio(b), 10);

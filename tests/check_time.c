@@ -204,15 +204,21 @@ START_TEST(test_sleep_blocks_inside_nopreempt_section_and_keeps_it)
 }
 END_TEST
 
-/* Sleeps for the milliseconds in its argument, then logs them. */
+/* Sleeps until sleep_base plus the milliseconds in its argument, then
+ * logs them. */
+static pmt_time_t sleep_base;
+
 static void *
 sleep_ms_log(void *arg)
 {
 	int ms = (int)(uintptr_t)arg;
 
-	/* In a section, so that no tick lets an equal that woke at the
-	 * same time log first. */
-	if (pmt_preempt_disable() != 0 || pmt_sleep(PMT_MSEC(ms)) != 0)
+	/* From one base for all, so that a loaded machine that delays a
+	 * thread's start does not reorder the deadlines; in a section, so
+	 * that no tick lets an equal that woke at the same time log
+	 * first. */
+	if (pmt_preempt_disable() != 0 ||
+	    pmt_sleep_until(sleep_base + PMT_MSEC(ms)) != 0)
 		bad++;
 	test_log_int(ms);
 	if (pmt_preempt_enable() != 0)
@@ -226,6 +232,7 @@ START_TEST(test_sleepers_wake_in_deadline_order)
 
 	sync_init();
 	observe();
+	sleep_base = pmt_now();
 	ck_assert_pmt_ok(test_spawn(&t[0], sleep_ms_log, PTR(9), 0, 10));
 	ck_assert_pmt_ok(test_spawn(&t[1], sleep_ms_log, PTR(3), 1, 10));
 	ck_assert_pmt_ok(test_spawn(&t[2], sleep_ms_log, PTR(6), 2, 10));
@@ -238,14 +245,15 @@ START_TEST(test_sleepers_wake_in_deadline_order)
 END_TEST
 
 /*
- * The sleeps of the bound tests: NSLEEPS sleeps of 5 ms.  Each wakes at
- * or after its deadline.  The time bound applies to the median lateness:
- * a loaded machine may hold the whole process off the CPU for a while
- * (measured: over 20 ms with three test runs on two cores), which no
- * library can help, while a sleeper that is not woken in time is late
- * every time.  The tests add per-sleep bounds that are counts.
+ * The sleeps of the bound tests: NSLEEPS sleeps of 5 ms, by pmt_sleep()
+ * and by pmt_sleep_until() in turn.  Each wakes at or after its deadline.  The
+ * time bound applies to the median lateness: a loaded machine may hold the
+ * whole process off the CPU for a while (measured: over 20 ms with three test
+ * runs on two cores), which no library can help, while a sleeper that is not
+ * woken in time is late every time.  The tests add per-sleep bounds that are
+ * counts.
  */
-#define NSLEEPS 5
+#define NSLEEPS 6
 static volatile pmt_time_t sleep_deadline = PMT_TIME_NEVER;
 static volatile unsigned long yields_past_deadline;
 
@@ -274,9 +282,10 @@ by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The NSLEEPS sleeps.  With busy set, under the tick, each lasts at most
- * three ticks more than the five its 5 ms take; cooperatively, the busy
- * thread's first yield past the deadline wakes the sleeper. */
+/* The NSLEEPS sleeps.  Beside the busy thread, under the tick, each lasts
+ * at most three ticks more than the five its 5 ms take (a late process
+ * gets fewer ticks, not more); cooperatively, the busy thread's first
+ * yield past a pmt_sleep_until() deadline wakes the sleeper. */
 static void
 assert_sleeps_within_bounds(int busy_beside)
 {
@@ -287,9 +296,14 @@ assert_sleeps_within_bounds(int busy_beside)
 	for (i = 0; i < NSLEEPS; i++) {
 		start = pmt_now();
 		yields_past_deadline = 0;
-		sleep_deadline = start + PMT_MSEC(5);
 		ticks = sync_ticks_now();
-		ck_assert_pmt_ok(pmt_sleep(PMT_MSEC(5)));
+		if (i % 2 == 0) {
+			ck_assert_pmt_ok(pmt_sleep(PMT_MSEC(5)));
+		} else {
+			/* The exact deadline, for the busy thread to see. */
+			sleep_deadline = start + PMT_MSEC(5);
+			ck_assert_pmt_ok(pmt_sleep_until(start + PMT_MSEC(5)));
+		}
 		woke = pmt_now();
 		ticks = sync_ticks_now() - ticks;
 		sleep_deadline = PMT_TIME_NEVER;
@@ -333,6 +347,7 @@ START_TEST(test_sleep_wakes_within_bounds_when_all_threads_sleep)
 	pmt_t t;
 
 	sync_init();
+	sleep_base = pmt_now();
 	ck_assert_pmt_ok(test_spawn(&t, sleep_ms_log, PTR(7), 0, 10));
 	assert_sleeps_within_bounds(0);
 	ck_assert_pmt_ok(pmt_join(t, NULL));
@@ -479,11 +494,15 @@ START_TEST(test_timedjoin_with_past_deadline_joins_only_finished_thread)
 }
 END_TEST
 
-/* Joins target for 3 ms; the result goes to rc_join. */
+/* Joins target, with a deadline far away; the result goes to rc_join. */
 static void *
-timedjoin_target_3ms(void *arg)
+timedjoin_target(void *arg)
 {
-	rc_join = pmt_timedjoin(target, NULL, pmt_now() + PMT_MSEC(3));
+	void *v = NULL;
+
+	rc_join = pmt_timedjoin(target, &v, pmt_now() + PMT_SEC(60));
+	if (v != PTR(42))
+		bad++;
 	return arg;
 }
 
@@ -503,15 +522,16 @@ START_TEST(test_timedjoin_fails_like_join)
 	/* A second joiner, while a timed one waits. */
 	ck_assert_pmt_ok(test_spawn(&t, wait_go_return_42, NULL, 0, 25));
 	target = t;
-	ck_assert_pmt_ok(test_spawn(&j, timedjoin_target_3ms, NULL, 1, 20));
+	ck_assert_pmt_ok(test_spawn(&j, timedjoin_target, NULL, 1, 20));
 	ck_assert_pmt_eq(
 	    pmt_timedjoin(t, NULL, pmt_now() + PMT_MSEC(1)), PMT_EBUSY);
+	ck_assert_pmt_eq(pmt_timedjoin(t, NULL, 0), PMT_EBUSY);
 	ck_assert_pmt_eq(pmt_join(t, NULL), PMT_EBUSY);
-	/* Once its deadline has passed, the thread may be joined again. */
-	ck_assert_pmt_ok(pmt_join(j, NULL));
-	ck_assert_pmt_eq(rc_join, PMT_ETIMEDOUT);
+	/* The timed joiner gets the thread when it finishes. */
 	ck_assert_pmt_ok(pmt_sem_post(&go));
-	ck_assert_pmt_ok(pmt_timedjoin(t, NULL, PMT_TIME_NEVER));
+	ck_assert_pmt_ok(pmt_join(j, NULL));
+	ck_assert_pmt_eq(rc_join, 0);
+	ck_assert_pmt_eq(pmt_timedjoin(t, NULL, PMT_TIME_NEVER), PMT_ESRCH);
 	ck_assert_int_eq(bad, 0);
 }
 END_TEST
