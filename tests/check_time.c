@@ -15,11 +15,14 @@
 #include "syncutil.h"
 
 /*
- * How late a sleeper may wake: two ticks, plus 20 ms for a noisy machine.
- * A bound on a broken implementation (one that missed the deadline by a
- * whole sleep or more), not a measure of accuracy.
+ * How late a sleeper may wake: two ticks, plus 50 ms for a loaded machine
+ * (20 ms was exceeded, on the median of six sleeps, with three test runs
+ * sharing two cores).  A bound on a broken implementation (one that
+ * misses deadlines while another thread keeps the CPU), not a measure of
+ * accuracy; the counts in assert_sleeps_within_bounds() are the finer
+ * check.
  */
-#define LATE_BOUND (2 * PMT_USEC(TICK_USEC) + PMT_MSEC(20))
+#define LATE_BOUND (2 * PMT_USEC(TICK_USEC) + PMT_MSEC(50))
 
 static pmt_sem_t go = PMT_SEM_INITIALIZER(0, 10);
 static volatile int stop;
