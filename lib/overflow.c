@@ -32,7 +32,9 @@ default_hook(const struct pmt_overflow *ov)
 	case PMT_OVERFLOW_RANGE:
 		pmt_fmt_str(&f, "stack pointer ");
 		pmt_fmt_hex(&f, (uintptr_t)ov->addr);
-		pmt_fmt_str(&f, " at or below its end; thread stopped");
+		pmt_fmt_str(&f, " past the stack's low end, or within ");
+		pmt_fmt_dec(&f, PMT_STACK_SLACK);
+		pmt_fmt_str(&f, " bytes of it; thread stopped");
 		break;
 	default:
 		if ((uintptr_t)ov->addr - (uintptr_t)ov->stack >=
