@@ -129,8 +129,9 @@ pmt_sched_switch_end(void)
 }
 
 /* Scheduler locked.  Switches to next; returns when the caller is
- * switched back to. */
-static inline void
+ * switched back to.  Always inline: a call would return by a ret after
+ * the switch, which the return-stack predictor gets wrong. */
+static inline __attribute__((always_inline)) void
 pmt_sched_switch(struct pmt_thread *next)
 {
 	struct pmt_thread *prev = pmt_sched_switch_begin(next);

@@ -112,7 +112,8 @@ pmt_stack_release(struct pmt_thread *t)
  * pmt_stack_broken(prev, sp) said so: stops prev (overflow.c), which has
  * already been put where it waits; the switch goes on.
  */
-PMT_HIDDEN void pmt_stack_switch_fail(struct pmt_thread *prev, uintptr_t sp);
+PMT_HIDDEN __attribute__((cold)) void pmt_stack_switch_fail(
+    struct pmt_thread *prev, uintptr_t sp);
 /* From pmt_core_tick_begin(), interrupt context: checks the running
  * thread, sp as that function has it.  A thread found overflowed is
  * recorded and PMT_RESCHED_STACK asked for. */
@@ -120,9 +121,23 @@ PMT_HIDDEN void pmt_stack_tick(const void *sp);
 /* pmt_core_resched() with PMT_RESCHED_STACK, scheduler locked: stops the
  * running thread if a tick found it overflowed.  May not return. */
 PMT_HIDDEN void pmt_stack_resched(void);
-/* pmt_exit(), scheduler locked: stops the calling thread if its stack is
- * found overflowed (then does not return). */
-PMT_HIDDEN void pmt_stack_exit_check(void);
+/* stack.c: pmt_stack_exit_check()'s check. */
+PMT_HIDDEN void pmt_stack_exit_check_now(void);
+
+/*
+ * pmt_exit(), scheduler locked: stops the calling thread if its stack is
+ * found overflowed (then does not return).  The switch at the end of
+ * pmt_exit() checks the thread anyway, unless it is detached (its slot is
+ * freed before that switch) or a tick's finding waits for it.
+ */
+static inline void
+pmt_stack_exit_check(void)
+{
+	const struct pmt_thread *self = pmt_core.current;
+
+	if (self->detached || (self->stack_flags & PMT_STACK_PENDING) != 0)
+		pmt_stack_exit_check_now();
+}
 
 /*
  * overflow.c: the one place that stops a thread whose stack overflowed,
