@@ -58,11 +58,14 @@ static volatile uint64_t *
 my_guard_value(void)
 {
 	struct pmt_stack_info in;
+	unsigned char *guard;
 
 	if (pmt_stack_info(pmt_self(), &in) != 0)
 		return NULL;
-	return (volatile uint64_t *)((unsigned char *)in.base +
-	                             ((in.flags & PMT_STACK_GUARD) ? PAGE : 0));
+	guard = (unsigned char *)in.base;
+	if ((in.flags & PMT_STACK_GUARD) != 0)
+		guard += PAGE;
+	return (volatile uint64_t *)(void *)guard;
 }
 
 /* Keeps p, and what it points to, in the compiler's eyes. */
@@ -434,10 +437,69 @@ START_TEST(test_tick_finds_busy_recursion_that_never_yields)
 }
 END_TEST
 
+#if defined(__linux__) && defined(__x86_64__)
+/*
+ * Only a tick sees this one: a frame far past the stack's end, and, while
+ * it is there, one long memset() in the C library, where the port lets
+ * every tick pass without a switch (PMT_PREEMPT_SAFEPC); then the thread
+ * returns, its guard value intact, and no switch check would find
+ * anything.  The tick's finding stops it where it next releases the
+ * library's lock.
+ */
+#define LONG_MEMSET (64u << 20)
+static unsigned char long_memset_buf[LONG_MEMSET];
+static volatile int memset_done;
+
+static __attribute__((noinline)) void
+deep_frame_long_memset(uintptr_t guard, int c)
+{
+	size_t n = (size_t)((uintptr_t)&guard - guard) + 1024;
+	char *p = __builtin_alloca(n);
+
+	escape(p);
+	memset(long_memset_buf, c, sizeof long_memset_buf);
+}
+
+/* Stopped at its first unlock after the memset (in pmt_stats()). */
+static void *
+deep_while_in_libc(void *arg)
+{
+	uintptr_t guard = (uintptr_t)my_guard_value();
+
+	/* Out of range only from the alloca to the memset's return. */
+	deep_frame_long_memset(guard, 0x11);
+	memset_done = 1;
+	(void)ticks_now();
+	reached = 1;
+	return arg;
+}
+
+START_TEST(test_tick_finding_stops_thread_that_got_back_in_range)
+{
+	pmt_t t, other;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	pmt_set_overflow_hook(record_hook);
+	deadline = test_deadline_ms(GIVE_UP_MS);
+	ck_assert_pmt_ok(test_spawn(&t, deep_while_in_libc, NULL, OVF, 10));
+	ck_assert_pmt_ok(test_spawn(&other, spin_until_stopped, PTR(0), 0, 10));
+	ck_assert_pmt_ok(pmt_preempt_start(100, PMT_PREEMPT_SAFEPC));
+	ck_assert_pmt_eq(pmt_join(t, NULL), PMT_ESTACKOVF);
+	stop = 1;
+	ck_assert_pmt_ok(pmt_join(other, NULL));
+	ck_assert_pmt_ok(pmt_preempt_stop());
+	ck_assert_uint_gt(ticks_now(), 0);
+	ck_assert_int_eq(memset_done, 1); /* it got back in range */
+	ck_assert_int_eq(reached, 0);
+	ck_assert_int_eq(nseen, 1);
+	ck_assert_int_eq(seen[0].layer, PMT_OVERFLOW_RANGE);
+	ck_assert_uint_lt((uintptr_t)seen[0].addr, (uintptr_t)test_stacks[OVF]);
+}
+END_TEST
+#endif
+
 /* ---------------------------------------------------------------- guard page
  */
-
-static volatile int neighbour_intact = -1;
 
 /* In the SIGSEGV handler: stack BELOW still holds its fill, the overflow
  * hook says so on standard output, then hands over to the default one. */
@@ -1299,6 +1361,10 @@ stack_suite(void)
 		tcase_set_timeout(tc, TIMEOUT);
 		tcase_add_test(
 		    tc, test_tick_finds_busy_recursion_that_never_yields);
+#if defined(__linux__) && defined(__x86_64__)
+		tcase_add_test(
+		    tc, test_tick_finding_stops_thread_that_got_back_in_range);
+#endif
 		suite_add_tcase(s, tc);
 	}
 
