@@ -17,9 +17,9 @@ pmt_sched_remove(struct pmt_thread *t)
 
 	while (*link != t) {
 		if (*link == NULL)
-			pmt_port_panic(
-			    "libpmt: a ready thread is missing from "
-			    "its ready queue (scheduler state corrupted)");
+			pmt_thread_panic(t, "is ready but missing from its "
+			                    "ready queue (scheduler state "
+			                    "corrupted)");
 		prev = *link;
 		link = &prev->next;
 	}

@@ -876,11 +876,12 @@ spin_until_pile_end(void *arg)
 	return NULL;
 }
 
-/* How deep the stack [lo, lo + size) was written below its top. */
+/* How deep the stack [lo, lo + size) was written below its top; its
+ * lowest 8 bytes hold the library's guard value (pmt_stack_info(3)). */
 static size_t
 stack_used(const unsigned char *lo, size_t size)
 {
-	size_t i = 0;
+	size_t i = 8;
 
 	while (i < size && lo[i] == PILE_FILL)
 		i++;

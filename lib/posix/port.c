@@ -115,6 +115,22 @@ pmt_port_exit(void)
 	exit(0);
 }
 
+/* Any context: one write(), so that the line is not split. */
+void
+pmt_port_report(const char *msg)
+{
+	char line[512];
+	size_t n = strlen(msg);
+	ssize_t w;
+
+	if (n > sizeof line - 1)
+		n = sizeof line - 1;
+	memcpy(line, msg, n);
+	line[n++] = '\n';
+	w = write(STDERR_FILENO, line, n);
+	(void)w;
+}
+
 /* Any context: async-signal-safe output, then abort(). */
 void
 pmt_port_panic(const char *msg)
