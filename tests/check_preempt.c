@@ -29,6 +29,20 @@
 #define LOW (PMT_PRIO_DEFAULT - 6)
 #define HIGH (PMT_PRIO_DEFAULT + 4)
 
+/*
+ * What Valgrind cannot do, for the tests left out under it.  Its CPU
+ * rounds SSE arithmetic to nearest whatever the rounding mode, and it
+ * keeps the FP/SIMD registers of a thread preempted in its tick handler
+ * elsewhere than in the signal frame, so they do not follow the switch.
+ * Its signal return restores the mask it saved itself.
+ */
+#define VALGRIND_FP                                                            \
+	"Valgrind ignores the SSE rounding mode and does not carry FP/SIMD "   \
+	"registers across a switch made inside a signal handler"
+#define VALGRIND_SIGMASK                                                       \
+	"Valgrind's signal return ignores the handler's changes to "           \
+	"uc_sigmask, by which preempted threads keep pmt_sigmask() changes"
+
 static struct pmt_stats
 stats_now(void)
 {
@@ -225,10 +239,11 @@ END_TEST
 
 /*
  * Two busy threads at the shortest interval until 100 000 ticks have
- * come, then until each has had 5 more turns.
+ * come, then until each has had 5 more turns.  Under Valgrind, which
+ * delivers far fewer ticks a second, 10 000.
  */
-#define MANY_TICKS 100000
-#define MANY_GIVE_UP_MS 40000
+#define MANY_TICKS (test_on_valgrind() ? 10000u : 100000u)
+#define MANY_GIVE_UP_MS (40000 * TEST_SLOWDOWN)
 static volatile int many_reached;
 static volatile unsigned long turns_at_many[2];
 
@@ -273,8 +288,16 @@ START_TEST(test_preemption_still_works_after_100000_ticks)
 	ck_assert_uint_ge(st.ticks, MANY_TICKS);
 	ck_assert_uint_ge(test_turns[0], turns_at_many[0] + 5);
 	ck_assert_uint_ge(test_turns[1], turns_at_many[1] + 5);
-	/* Nearly every tick rotated the pair. */
-	ck_assert_uint_ge(st.preemptions, MANY_TICKS / 2);
+	/*
+	 * Nearly every tick rotated the pair.  Not so under Valgrind, which
+	 * delivers a signal only at a system call or between blocks of
+	 * translated code: most ticks land at the system calls a switch
+	 * makes under the scheduler lock (measured: 78% of the ticks came
+	 * with the lock held, against 2% natively), and the ticks a lock
+	 * defers fold into the one rotation its end makes.
+	 */
+	if (!test_on_valgrind())
+		ck_assert_uint_ge(st.preemptions, MANY_TICKS / 2);
 }
 END_TEST
 
@@ -922,8 +945,10 @@ START_TEST(test_ticks_never_pile_up_beyond_two_frames)
 	ck_assert_pmt_ok(pmt_preempt_start(PMT_PREEMPT_MIN_USEC, 0));
 	join_all(tids, 2);
 	ck_assert_pmt_ok(pmt_preempt_stop());
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
+		test_stack_reclaim(test_stack_slice((size_t)i, size), size);
 		used[i] = stack_used(test_stack_slice((size_t)i, size), size);
+	}
 	for (i = 0; i < 2; i++) {
 		ck_assert_uint_gt(used[i], 0);
 		ck_assert_msg(used[i] <= budget,
@@ -1513,19 +1538,22 @@ preempt_suite(void)
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_test(tc,
 	    test_threads_parked_by_tick_or_yield_and_new_ones_resume_intact);
-	tcase_add_test(
-	    tc, test_rounding_modes_stay_per_thread_and_exact_under_100us_tick);
+	test_add_unless(tc,
+	    test_rounding_modes_stay_per_thread_and_exact_under_100us_tick,
+	    TEST_UNDER_VALGRIND(VALGRIND_FP));
 	tcase_add_test(tc, test_errno_is_kept_per_thread_under_preemption);
-	tcase_add_test(
-	    tc, test_sigmask_change_survives_threads_parked_in_tick_handler);
+	test_add_unless(tc,
+	    test_sigmask_change_survives_threads_parked_in_tick_handler,
+	    TEST_UNDER_VALGRIND(VALGRIND_SIGMASK));
 	tcase_add_test(
 	    tc, test_blocked_read_lets_others_run_and_restarts_after_ticks);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mask_race");
 	tcase_set_timeout(tc, TIMEOUT);
-	tcase_add_test(
-	    tc, test_sigmask_change_survives_ticks_nested_in_the_tick_handler);
+	test_add_unless(tc,
+	    test_sigmask_change_survives_ticks_nested_in_the_tick_handler,
+	    TEST_UNDER_VALGRIND(VALGRIND_SIGMASK));
 	suite_add_tcase(s, tc);
 
 	/* KNOWN LIBRARY BUG: fails until ticks stop piling up (see above). */

@@ -9,13 +9,20 @@
 #ifndef PMT_TESTUTIL_H
 #define PMT_TESTUTIL_H
 
+#include <config.h>
+
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <check.h>
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#include <valgrind/memcheck.h>
+#endif
 
 #include <pmt.h>
 
@@ -186,6 +193,66 @@ test_skip_without_preemption(void)
 	}
 	printf("SKIP: built without preemption (PMT_ENOSYS)\n");
 	return 77;
+}
+
+/*
+ * Valgrind (make check-valgrind).  memcheck runs the program on an
+ * emulated CPU and delivers signals itself, and a few things some tests
+ * check are beyond its emulation; those tests are left out under it, each
+ * with a line that says why.  Tests that run until a fixed number of
+ * events have come use fewer events under it (it delivers ticks at a few
+ * hundred to a few thousand a second), and the deadlines that bound a
+ * broken run are longer; what they assert stays the same.
+ */
+static inline int
+test_on_valgrind(void)
+{
+#ifdef HAVE_VALGRIND_VALGRIND_H
+	return RUNNING_ON_VALGRIND != 0;
+#else
+	return 0;
+#endif
+}
+
+/* How many times slower than native a run may be: deadlines that bound
+ * a broken run are this much longer. */
+#define TEST_SLOWDOWN (test_on_valgrind() ? 4 : 1)
+
+/* why, when under Valgrind; NULL otherwise: for test_add_unless(). */
+#define TEST_UNDER_VALGRIND(why) (test_on_valgrind() ? (why) : NULL)
+
+/*
+ * tcase_add_test(tc, tf), unless why is a reason not to run tf here
+ * (not NULL): then a line "SKIP: tf: why" says so.  Called while the
+ * suite is built, before any test forks.
+ */
+#define test_add_unless(tc, tf, why)                                           \
+	do {                                                                   \
+		const char *test_why_ = (why);                                 \
+		if (test_why_ == NULL) {                                       \
+			tcase_add_test((tc), tf);                              \
+		} else {                                                       \
+			printf("SKIP: %s: %s\n", #tf, test_why_);              \
+			fflush(stdout);                                        \
+		}                                                              \
+	} while (0)
+
+/*
+ * The memory of stack [lo, lo + size), whose thread has been joined, is
+ * the test's to read again.  Valgrind marks the part of a stack that a
+ * thread's frames used and left as inaccessible (below the stack
+ * pointer); a test that reads a stack back to see how deep it was written
+ * says first that it does so on purpose.  Nothing outside Valgrind.
+ */
+static inline void
+test_stack_reclaim(const void *lo, size_t size)
+{
+#ifdef HAVE_VALGRIND_VALGRIND_H
+	VALGRIND_MAKE_MEM_DEFINED(lo, size);
+#else
+	(void)lo;
+	(void)size;
+#endif
 }
 
 /*
