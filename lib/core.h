@@ -46,6 +46,9 @@ struct pmt_thread {
 	/* pmt_preempt_disable() nesting; while the thread runs it is also
 	 * part of pmt_core.preempt_count. */
 	uint16_t nopreempt;
+#ifdef PMT_SANITIZE_ADDRESS
+	void *fiber_fake_stack; /* AddressSanitizer's, while parked (fiber.h) */
+#endif
 };
 
 /* Two cache lines at most, whatever the CPU (x86_64: 88 bytes). */

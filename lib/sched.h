@@ -10,6 +10,7 @@
 #define PMT_SCHED_H
 
 #include "core.h"
+#include "fiber.h"
 
 static inline void
 pmt_sched_mark(unsigned prio)
@@ -133,7 +134,9 @@ pmt_sched_switch(struct pmt_thread *next)
 	if (prev == NULL)
 		return;
 	key = pmt_port_switch_enter();
+	pmt_fiber_leave(prev, next);
 	pmt_arch_switch(&prev->sp, next->sp);
+	pmt_fiber_arrive(prev);
 	pmt_port_switch_leave(key);
 	pmt_sched_switch_end();
 }
@@ -154,13 +157,15 @@ static inline int
 pmt_sched_switch_return(struct pmt_thread *next)
 {
 	struct pmt_thread *prev = pmt_sched_switch_begin(next);
+	unsigned long key;
 
 	if (prev == NULL) {
 		pmt_core_unlock();
 		return 0;
 	}
-	return pmt_arch_switch_return(
-	    &prev->sp, next->sp, pmt_port_switch_enter());
+	key = pmt_port_switch_enter();
+	pmt_fiber_leave(prev, next);
+	return pmt_arch_switch_return(&prev->sp, next->sp, key);
 }
 
 /*
