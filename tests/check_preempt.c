@@ -910,8 +910,8 @@ stack_used(const unsigned char *lo, size_t size)
 	return size - i;
 }
 
-/* The two signal frames and 4 KiB that pmt_stack_min() is made of, before
- * its PMT_STACK_MIN floor. */
+/* The two signal frames and 4 KiB (8 KiB with AddressSanitizer) that
+ * pmt_stack_min() is made of, before its PMT_STACK_MIN floor. */
 static size_t
 tick_frames_budget(void)
 {
@@ -924,7 +924,7 @@ tick_frames_budget(void)
 	if (frame == 0)
 		frame = MINSIGSTKSZ;
 #endif
-	return 2 * frame + 4096;
+	return 2 * frame + (TEST_ASAN ? 2 * 4096 : 4096);
 }
 
 START_TEST(test_ticks_never_pile_up_beyond_two_frames)
@@ -959,6 +959,58 @@ START_TEST(test_ticks_never_pile_up_beyond_two_frames)
 	}
 }
 END_TEST
+
+#if TEST_ASAN
+/* ---------------------------------------------------------------- asan */
+
+/*
+ * In a build with AddressSanitizer: it knows the stack of a thread that a
+ * tick switched to inside its handler (lib/fiber.h).  Two busy threads
+ * check on each turn after their first, which a tick gave them.
+ */
+#define NLOOK 2
+static volatile unsigned long look_checks[NLOOK], look_blind[NLOOK];
+
+static void *
+spin_and_look(void *arg)
+{
+	int me = (int)(uintptr_t)arg;
+	unsigned long pass = 0;
+
+	while (!stop) {
+		if (test_turn(me) && test_turns[me] > 1) {
+			look_checks[me]++;
+			if (!test_asan_knows_my_stack())
+				look_blind[me]++;
+			if (test_min_turns(0, NLOOK) >= 10)
+				stop = 1;
+		}
+		overdue(++pass);
+	}
+	return NULL;
+}
+
+START_TEST(test_asan_knows_the_stack_of_threads_resumed_by_a_tick)
+{
+	pmt_t tids[NLOOK];
+	int i;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	deadline = test_deadline_ms(GIVE_UP_MS);
+	spawn_all(tids, NLOOK, spin_and_look, LOW);
+	ck_assert_pmt_ok(pmt_preempt_start(500, 0));
+	join_all(tids, NLOOK);
+	ck_assert_pmt_ok(pmt_preempt_stop());
+	assert_no_give_up();
+	for (i = 0; i < NLOOK; i++) {
+		ck_assert_uint_ge(look_checks[i], 9);
+		ck_assert_msg(look_blind[i] == 0,
+		    "thread %d: ASan did not know its stack %lu times of %lu",
+		    i, look_blind[i], look_checks[i]);
+	}
+}
+END_TEST
+#endif /* TEST_ASAN */
 
 /* ---------------------------------------------------------------- read */
 
@@ -1547,6 +1599,10 @@ preempt_suite(void)
 	    TEST_UNDER_VALGRIND(VALGRIND_SIGMASK));
 	tcase_add_test(
 	    tc, test_blocked_read_lets_others_run_and_restarts_after_ticks);
+#if TEST_ASAN
+	tcase_add_test(
+	    tc, test_asan_knows_the_stack_of_threads_resumed_by_a_tick);
+#endif
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mask_race");

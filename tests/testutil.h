@@ -24,6 +24,21 @@
 #include <valgrind/memcheck.h>
 #endif
 
+/* TEST_ASAN: built with AddressSanitizer (./configure --enable-sanitizers). */
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#ifdef TEST_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/lsan_interface.h>
+#else
+#define TEST_ASAN 0
+#endif
+
 #include <pmt.h>
 
 /* expr returns 0; on failure the message names the error. */
@@ -254,6 +269,46 @@ test_stack_reclaim(const void *lo, size_t size)
 	(void)size;
 #endif
 }
+
+/*
+ * AddressSanitizer's leak check now, rather than at exit, for a test whose
+ * main thread ends with pmt_exit().  The check at exit scans the stack of
+ * the thread that ends the process, not the main thread's, which is where
+ * Check keeps what it allocated; a finished thread's stack is dead to it,
+ * as it is to the program.  Nothing outside a sanitized build.
+ */
+static inline void
+test_leak_check_now(void)
+{
+#if TEST_ASAN
+	__lsan_do_leak_check();
+#endif
+}
+
+#if TEST_ASAN
+/*
+ * Does AddressSanitizer know the stack the caller runs on (lib/fiber.h)?
+ * Before a call that does not return, ASan clears its marks from the
+ * stack pointer to the top of the stack it believes the program is on;
+ * with a wrong idea of that stack it clears nothing, or the wrong memory.
+ * This marks a word of the caller's frame (its saved frame pointer, which
+ * no checked access reads), has ASan prepare for such a call, and
+ * reports whether the mark went; it removes the mark either way.
+ */
+static inline int
+test_asan_cleared(void *mark)
+{
+	int poisoned;
+
+	__asan_poison_memory_region(mark, sizeof(void *));
+	__asan_handle_no_return();
+	poisoned = __asan_address_is_poisoned(mark);
+	__asan_unpoison_memory_region(mark, sizeof(void *));
+	return !poisoned;
+}
+
+#define test_asan_knows_my_stack() test_asan_cleared(__builtin_frame_address(0))
+#endif
 
 /*
  * Suite runner for main(): fork mode, so that every test gets a fresh
