@@ -92,7 +92,7 @@ spawn_on_slice(
  */
 static int nbusy;
 static unsigned long goal;
-static volatile uint64_t ticks_at_goal;
+static volatile uint64_t ticks_at_goal, rotations_at_goal;
 
 static void *
 spin_to_goal(void *arg)
@@ -103,7 +103,12 @@ spin_to_goal(void *arg)
 	while (!stop) {
 		spins[me]++;
 		if (test_turn(me) && test_min_turns(0, nbusy) >= goal) {
-			ticks_at_goal = ticks_now();
+			struct pmt_stats st;
+
+			if (pmt_stats(&st) == 0) {
+				ticks_at_goal = st.ticks;
+				rotations_at_goal = st.preemptions;
+			}
 			stop = 1;
 		}
 		overdue(++pass);
@@ -136,7 +141,9 @@ START_TEST(test_two_busy_threads_take_turns_under_1ms_tick)
 END_TEST
 
 /* Round robin: n threads each get goal turns in about n * goal ticks;
- * twice that, plus slack, is the bound. */
+ * twice that, plus slack, is the bound.  Under Valgrind most ticks land
+ * inside the scheduler lock and fold into one rotation (see the 100 000
+ * tick test below), so there the bound is on the rotations. */
 START_TEST(test_n_busy_threads_all_progress_within_bounded_ticks)
 {
 	pmt_t tids[8];
@@ -153,7 +160,9 @@ START_TEST(test_n_busy_threads_all_progress_within_bounded_ticks)
 	assert_no_give_up();
 	ck_assert_uint_ge(test_min_turns(0, n), goal);
 	ck_assert_uint_gt(ticks_at_goal, 0);
-	ck_assert_uint_le(ticks_at_goal, 2 * (uint64_t)n * goal + 8);
+	ck_assert_uint_le(
+	    test_on_valgrind() ? rotations_at_goal : ticks_at_goal,
+	    2 * (uint64_t)n * goal + 8);
 }
 END_TEST
 
