@@ -68,6 +68,9 @@ struct pmt_thread {
 	uint16_t nopreempt;
 	uint8_t stack_flags; /* PMT_STACK_* of this stack (stack.h) */
 	const char *name;    /* pmt_setname(): the caller's string, or NULL */
+#ifdef PMT_SANITIZE_ADDRESS
+	void *fiber_fake_stack; /* AddressSanitizer's, while parked (fiber.h) */
+#endif
 };
 
 /* Two cache lines at most, whatever the CPU (x86_64: 104 bytes). */

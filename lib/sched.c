@@ -50,6 +50,7 @@ pmt_core_switch_resume(unsigned long key)
 	unsigned own;
 	int result;
 
+	pmt_fiber_arrive(pmt_core.current);
 	pmt_port_switch_leave(key);
 	/*
 	 * pmt_sched_switch_end() and pmt_core_unlock() in one store: the lock
@@ -73,6 +74,7 @@ pmt_core_switch_resume(unsigned long key)
 void
 pmt_core_thread_begin(void)
 {
+	pmt_fiber_begin();
 	pmt_port_thread_begin();
 	pmt_core_unlock();
 }

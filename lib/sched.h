@@ -10,6 +10,7 @@
 #define PMT_SCHED_H
 
 #include "core.h"
+#include "fiber.h"
 #include "stack.h"
 
 static inline void
@@ -142,7 +143,9 @@ pmt_sched_switch(struct pmt_thread *next)
 	if (prev == NULL)
 		return;
 	key = pmt_port_switch_enter();
+	pmt_fiber_leave(prev, next);
 	pmt_arch_switch(&prev->sp, next->sp);
+	pmt_fiber_arrive(prev);
 	pmt_port_switch_leave(key);
 	pmt_sched_switch_end();
 }
@@ -164,6 +167,7 @@ static inline int
 pmt_sched_switch_return(struct pmt_thread *next)
 {
 	struct pmt_thread *prev = pmt_sched_switch_begin(next);
+	unsigned long key;
 
 	if (prev == NULL) {
 		int result = next->wait_result;
@@ -172,8 +176,9 @@ pmt_sched_switch_return(struct pmt_thread *next)
 		pmt_core_unlock();
 		return result;
 	}
-	return pmt_arch_switch_return(
-	    &prev->sp, next->sp, pmt_port_switch_enter());
+	key = pmt_port_switch_enter();
+	pmt_fiber_leave(prev, next);
+	return pmt_arch_switch_return(&prev->sp, next->sp, key);
 }
 
 /*
