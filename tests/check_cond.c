@@ -100,6 +100,7 @@ START_TEST(test_cond_calls_fail_with_enoinit_before_init)
 {
 	pmt_cond_t a;
 
+	memset(&a, 0, sizeof a); /* see syncutil.h */
 	ck_assert_pmt_ok(pmt_cond_init(&a));
 	ck_assert_pmt_eq(pmt_cond_wait(&a, &m), PMT_ENOINIT);
 	ck_assert_pmt_eq(

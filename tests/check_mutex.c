@@ -122,6 +122,7 @@ START_TEST(test_mutex_calls_fail_with_enoinit_before_init)
 {
 	pmt_mutex_t a, z;
 
+	memset(&a, 0, sizeof a); /* see syncutil.h */
 	memset(&z, 0, sizeof z);
 	/* Initialising works before pmt_init(). */
 	ck_assert_pmt_ok(pmt_mutex_init(&a, PMT_MUTEX_NORMAL));
@@ -231,6 +232,7 @@ START_TEST(test_relock_of_error_checking_mutex_fails_with_edeadlk)
 
 	sync_init();
 	if (_i == 1) {
+		memset(&dyn, 0, sizeof dyn); /* see syncutil.h */
 		ck_assert_pmt_ok(pmt_mutex_init(&dyn, PMT_MUTEX_NORMAL));
 		mx = &dyn;
 	}

@@ -85,6 +85,7 @@ START_TEST(test_sem_calls_fail_with_enoinit_before_init)
 {
 	pmt_sem_t a;
 
+	memset(&a, 0, sizeof a); /* see syncutil.h */
 	ck_assert_pmt_ok(pmt_sem_init(&a, 2, 5));
 	/* Initialising and reading the count work before pmt_init(). */
 	ck_assert_uint_eq(value_of(&a), 2);
@@ -176,6 +177,8 @@ START_TEST(test_post_at_max_fails_with_eoverflow_and_keeps_count)
 	int i;
 
 	sync_init();
+	memset(&one, 0, sizeof one); /* see syncutil.h */
+	memset(&three, 0, sizeof three);
 	ck_assert_pmt_ok(pmt_sem_init(&one, 1, 1));
 	ck_assert_pmt_eq(pmt_sem_post(&one), PMT_EOVERFLOW);
 	ck_assert_uint_eq(value_of(&one), 1);
@@ -198,6 +201,7 @@ START_TEST(test_post_at_sem_value_max_fails_with_eoverflow)
 	sync_init();
 	ck_assert_pmt_eq(pmt_sem_post(&smax), PMT_EOVERFLOW);
 	ck_assert_uint_eq(value_of(&smax), PMT_SEM_VALUE_MAX);
+	memset(&big, 0, sizeof big); /* see syncutil.h */
 	ck_assert_pmt_ok(
 	    pmt_sem_init(&big, PMT_SEM_VALUE_MAX - 1, PMT_SEM_VALUE_MAX));
 	ck_assert_pmt_ok(pmt_sem_post(&big));
@@ -220,6 +224,7 @@ START_TEST(test_uncontended_calls_never_switch)
 	int i;
 
 	sync_init();
+	memset(&a, 0, sizeof a); /* see syncutil.h */
 	ck_assert_pmt_ok(pmt_sem_init(&a, 3, 10));
 	ck_assert_pmt_ok(test_spawn(&low, log_tag, PTR('L'), 0, 5));
 	before = switches_now();

@@ -19,6 +19,13 @@
 
 #define PTR(n) ((void *)(uintptr_t)(n))
 
+/*
+ * Objects on a test's stack are zeroed before their init call: the init
+ * reads the object to refuse one that is in use (PMT_EBUSY), and
+ * Memcheck reports that read of memory never written (make
+ * check-valgrind).
+ */
+
 /* The tick of the preemptive builds, and the fast one of the stress
  * tests, in microseconds. */
 #define TICK_USEC 1000
