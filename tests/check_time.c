@@ -207,23 +207,24 @@ START_TEST(test_sleep_blocks_inside_nopreempt_section_and_keeps_it)
 }
 END_TEST
 
-/* Sleeps until sleep_base plus the milliseconds in its argument, then
- * logs them. */
+/* Sleeps until sleep_base plus 10 ms times the number in its argument
+ * (times TEST_SLOWDOWN, for a start that is slow under Valgrind), then
+ * logs the number. */
 static pmt_time_t sleep_base;
 
 static void *
-sleep_ms_log(void *arg)
+sleep_tens_log(void *arg)
 {
-	int ms = (int)(uintptr_t)arg;
+	int n = (int)(uintptr_t)arg;
 
 	/* From one base for all, so that a loaded machine that delays a
 	 * thread's start does not reorder the deadlines; in a section, so
 	 * that no tick lets an equal that woke at the same time log
 	 * first. */
 	if (pmt_preempt_disable() != 0 ||
-	    pmt_sleep_until(sleep_base + PMT_MSEC(ms)) != 0)
+	    pmt_sleep_until(sleep_base + PMT_MSEC(10 * n * TEST_SLOWDOWN)) != 0)
 		bad++;
-	test_log_int(ms);
+	test_log_int(n);
 	if (pmt_preempt_enable() != 0)
 		bad++;
 	return NULL;
@@ -236,11 +237,11 @@ START_TEST(test_sleepers_wake_in_deadline_order)
 	sync_init();
 	observe();
 	sleep_base = pmt_now();
-	ck_assert_pmt_ok(test_spawn(&t[0], sleep_ms_log, PTR(9), 0, 10));
-	ck_assert_pmt_ok(test_spawn(&t[1], sleep_ms_log, PTR(3), 1, 10));
-	ck_assert_pmt_ok(test_spawn(&t[2], sleep_ms_log, PTR(6), 2, 10));
+	ck_assert_pmt_ok(test_spawn(&t[0], sleep_tens_log, PTR(3), 0, 10));
+	ck_assert_pmt_ok(test_spawn(&t[1], sleep_tens_log, PTR(1), 1, 10));
+	ck_assert_pmt_ok(test_spawn(&t[2], sleep_tens_log, PTR(2), 2, 10));
 	ck_assert_pmt_ok(pmt_join(t[0], NULL));
-	ck_assert_log("369");
+	ck_assert_log("123");
 	ck_assert_pmt_ok(pmt_join(t[1], NULL));
 	ck_assert_pmt_ok(pmt_join(t[2], NULL));
 	ck_assert_int_eq(bad, 0);
@@ -351,10 +352,10 @@ START_TEST(test_sleep_wakes_within_bounds_when_all_threads_sleep)
 
 	sync_init();
 	sleep_base = pmt_now();
-	ck_assert_pmt_ok(test_spawn(&t, sleep_ms_log, PTR(7), 0, 10));
+	ck_assert_pmt_ok(test_spawn(&t, sleep_tens_log, PTR(3), 0, 10));
 	assert_sleeps_within_bounds(0);
 	ck_assert_pmt_ok(pmt_join(t, NULL));
-	ck_assert_log("7");
+	ck_assert_log("3");
 }
 END_TEST
 

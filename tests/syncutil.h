@@ -133,8 +133,9 @@ busy(unsigned n)
 /*
  * Give-up deadline of spinning threads: a run that a bug stalls (a
  * spinner that would never be stopped) ends after GIVE_UP_MS and says
- * so, instead of hanging until Check's timeout.  It only bounds a broken
- * run; no test measures time with it.
+ * so, instead of hanging until Check's timeout (longer under Valgrind:
+ * TEST_SLOWDOWN).  It only bounds a broken run; no test measures time
+ * with it.
  */
 #define GIVE_UP_MS 5000
 static uint64_t give_up_at;
@@ -143,7 +144,7 @@ static volatile int gave_up;
 static inline void
 give_up_start(void)
 {
-	give_up_at = test_deadline_ms(GIVE_UP_MS);
+	give_up_at = test_deadline_ms(GIVE_UP_MS * TEST_SLOWDOWN);
 }
 
 /* Past the give-up deadline?  Then records it. */
