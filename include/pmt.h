@@ -35,8 +35,9 @@ extern "C" {
 	X(PMT_ESRCH, 6,                                                        \
 	    "no such thread (never created, or joined or detached and gone)")  \
 	X(PMT_EDEADLK, 7,                                                      \
-	    "the wait could never end (joining yourself, a join cycle, or "    \
-	    "nothing else can run)")                                           \
+	    "the wait could never end (a circle of joins or mutexes, a "       \
+	    "relock, "                                                         \
+	    "or nothing else can run)")                                        \
 	X(PMT_EBUSY, 8,                                                        \
 	    "busy (the thread already has a joiner, the stack belongs to a "   \
 	    "live thread, the object is in use, or a try call would wait)")    \
@@ -49,7 +50,7 @@ extern "C" {
 	X(PMT_ESYS, 13,                                                        \
 	    "the operating system refused a request (timer or signal set-up)") \
 	X(PMT_ESTACKOVF, 14, "the thread overflowed its stack")                \
-	X(PMT_ETIMEDOUT, 15, "the deadline passed before the wait ended")     \
+	X(PMT_ETIMEDOUT, 15, "the deadline passed before the wait ended")      \
 	X(PMT_EPERM, 16, "the caller does not own the mutex")                  \
 	X(PMT_EOVERFLOW, 17,                                                   \
 	    "a count would exceed its limit (semaphore or recursive mutex)")   \
@@ -163,9 +164,9 @@ int pmt_preempt_enable(void);
  */
 typedef uint64_t pmt_time_t;
 #define PMT_TIME_NEVER UINT64_MAX
-#define PMT_USEC(n) ((pmt_time_t)(n) * 1000u)
-#define PMT_MSEC(n) ((pmt_time_t)(n) * 1000000u)
-#define PMT_SEC(n) ((pmt_time_t)(n) * 1000000000u)
+#define PMT_USEC(n) ((pmt_time_t)(n)*1000u)
+#define PMT_MSEC(n) ((pmt_time_t)(n)*1000000u)
+#define PMT_SEC(n) ((pmt_time_t)(n)*1000000000u)
 
 pmt_time_t pmt_now(void);
 int pmt_sleep(pmt_time_t nsec);
@@ -193,18 +194,26 @@ struct pmt_thread;
 
 typedef struct pmt_mutex {
 	uint32_t magic_;
-	uint8_t type_;               /* PMT_MUTEX_NORMAL or _RECURSIVE */
-	uint8_t ownerdead_;          /* last owner finished holding it */
-	uint32_t count_;             /* lock depth of the owner */
-	struct pmt_thread *owner_;   /* NULL when unlocked */
-	struct pmt_thread *waiters_; /* highest priority first, then FIFO */
-	struct pmt_mutex *next_held_; /* the owner's other mutexes */
+	uint32_t count_; /* lock depth of the owner */
+	/* The owner's pmt_t (0: unlocked), and PMT_MUTEX_WAITERS_ while
+	 * threads wait; a thread may take or release it without the
+	 * scheduler while it is unlocked or has no waiters. */
+	uint64_t lock_;
+	struct pmt_thread *waiters_;  /* highest priority first, then FIFO */
+	struct pmt_mutex *next_held_; /* the owner's others with waiters */
+	uint8_t type_;                /* PMT_MUTEX_NORMAL or _RECURSIVE */
 } pmt_mutex_t;
 
+#define PMT_MUTEX_WAITERS_ ((uint64_t)1 << 32)
+
 #define PMT_MUTEX_INITIALIZER                                                  \
-	{ PMT_MUTEX_MAGIC_, PMT_MUTEX_NORMAL, 0, 0, NULL, NULL, NULL }
+	{                                                                      \
+		PMT_MUTEX_MAGIC_, 0, 0, NULL, NULL, PMT_MUTEX_NORMAL           \
+	}
 #define PMT_MUTEX_RECURSIVE_INITIALIZER                                        \
-	{ PMT_MUTEX_MAGIC_, PMT_MUTEX_RECURSIVE, 0, 0, NULL, NULL, NULL }
+	{                                                                      \
+		PMT_MUTEX_MAGIC_, 0, 0, NULL, NULL, PMT_MUTEX_RECURSIVE        \
+	}
 
 int pmt_mutex_init(pmt_mutex_t *mutex, int type);
 int pmt_mutex_lock(pmt_mutex_t *mutex);
@@ -218,7 +227,10 @@ typedef struct pmt_cond {
 	pmt_mutex_t *mutex_;         /* the waiters' mutex, while any wait */
 } pmt_cond_t;
 
-#define PMT_COND_INITIALIZER { PMT_COND_MAGIC_, NULL, NULL }
+#define PMT_COND_INITIALIZER                                                   \
+	{                                                                      \
+		PMT_COND_MAGIC_, NULL, NULL                                    \
+	}
 
 int pmt_cond_init(pmt_cond_t *cond);
 int pmt_cond_wait(pmt_cond_t *cond, pmt_mutex_t *mutex);
@@ -238,7 +250,9 @@ typedef struct pmt_sem {
 } pmt_sem_t;
 
 #define PMT_SEM_INITIALIZER(value, max)                                        \
-	{ PMT_SEM_MAGIC_, (value), (max), NULL }
+	{                                                                      \
+		PMT_SEM_MAGIC_, (value), (max), NULL                           \
+	}
 
 int pmt_sem_init(pmt_sem_t *sem, unsigned value, unsigned max);
 int pmt_sem_wait(pmt_sem_t *sem);

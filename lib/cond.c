@@ -39,7 +39,7 @@ wait(pmt_cond_t *cond, pmt_mutex_t *mutex, pmt_time_t deadline)
 	if (!cond_valid(cond) || !pmt_mutex_valid(mutex))
 		return PMT_EINVAL;
 	pmt_core_lock();
-	if (mutex->owner_ != self) {
+	if (pmt_mutex_owner_id(mutex) != self->id) {
 		pmt_core_unlock();
 		return PMT_EPERM;
 	}

@@ -40,14 +40,14 @@ enum pmt_wait_kind {
 
 /* A thread control block.  Nothing outside lib/ sees it. */
 struct pmt_thread {
-	void *sp;                   /* saved stack pointer while parked */
+	void *sp; /* saved stack pointer while parked */
 	/* Link in a ready queue while READY, in a wait queue (a mutex's,
 	 * condition's or semaphore's waiters_) while BLOCKED there. */
 	struct pmt_thread *next;
-	struct pmt_thread *joiner;  /* thread waiting in pmt_join() for us */
-	struct pmt_thread *timed;   /* link in pmt_core.timed, by deadline */
-	void *(*entry)(void *);     /* entry function, kept for debuggers */
-	void *value;                /* entry's argument, then the exit value */
+	struct pmt_thread *joiner; /* thread waiting in pmt_join() for us */
+	struct pmt_thread *timed;  /* link in pmt_core.timed, by deadline */
+	void *(*entry)(void *);    /* entry function, kept for debuggers */
+	void *value;               /* entry's argument, then the exit value */
 	const unsigned char *stack_lo; /* caller-supplied stack; both NULL */
 	const unsigned char *stack_hi; /*   for the pmt_init() thread */
 	void *wait_obj;                /* what a BLOCKED thread waits on */
@@ -89,9 +89,12 @@ struct pmt_core {
 	 */
 	volatile unsigned preempt_count;
 	volatile uint8_t need_resched; /* PMT_RESCHED_* reasons pending */
-	uint8_t slicing;               /* preemption started: ticks slice */
-	uint8_t armed;                 /* the port's tick timer is running */
-	uint32_t alive;                /* threads not yet finished */
+	/* In a fast section (pmt_core_fast_begin()): ticks defer as under
+	 * the lock. */
+	volatile uint8_t fast;
+	uint8_t slicing; /* preemption started: ticks slice */
+	uint8_t armed;   /* the port's tick timer is running */
+	uint32_t alive;  /* threads not yet finished */
 	/* Threads with a deadline, earliest first (linked by timed). */
 	struct pmt_thread *timed;
 	uint8_t initialised;
@@ -129,6 +132,30 @@ pmt_core_unlock(void)
 	pmt_barrier();
 	/* A tick that came while the lock was held is taken now; one that
 	 * comes after this test finds the lock free and acts itself. */
+	if (pmt_core.need_resched != 0 && pmt_core.preempt_count == 0)
+		pmt_core_resched();
+}
+
+/*
+ * A fast section: a few loads and stores that must not be split by a
+ * switch, on a path too hot for the lock (an uncontended mutex).  Two
+ * plain stores where the lock costs two dependent read-modify-writes of
+ * the count.  A tick inside defers exactly as under the lock.  Fast
+ * sections do not nest, take no lock and never switch.
+ */
+static inline void
+pmt_core_fast_begin(void)
+{
+	pmt_core.fast = 1;
+	pmt_barrier();
+}
+
+static inline void
+pmt_core_fast_end(void)
+{
+	pmt_barrier();
+	pmt_core.fast = 0;
+	pmt_barrier();
 	if (pmt_core.need_resched != 0 && pmt_core.preempt_count == 0)
 		pmt_core_resched();
 }

@@ -2,31 +2,40 @@
 /* Copyright (c) 2026 The libpmt authors */
 /*
  * mutex.c - mutexes with priority inheritance: error-checking or
- * recursive, handed to waiters by priority then arrival.
+ * recursive, handed to waiters by priority then arrival; see mutex.h for
+ * the lock word.
  */
 #include "mutex.h"
 
-/* Scheduler locked.  t owns the mutex now. */
-static void
-take(pmt_mutex_t *mutex, struct pmt_thread *t)
+/* Scheduler locked. */
+struct pmt_thread *
+pmt_mutex_owner(const pmt_mutex_t *mutex)
 {
-	mutex->owner_ = t;
-	mutex->count_ = 1;
+	struct pmt_thread *t = pmt_thread_lookup(pmt_mutex_owner_id(mutex));
+
+	return t != NULL && t->state != PMT_DONE ? t : NULL;
+}
+
+/* Scheduler locked.  Onto the front of t's held list. */
+static void
+held_add(struct pmt_thread *t, pmt_mutex_t *mutex)
+{
 	mutex->next_held_ = t->held;
 	t->held = mutex;
 }
 
-/* Scheduler locked.  Off its owner's list of held mutexes. */
+/* Scheduler locked.  Off t's held list. */
 static void
-held_remove(pmt_mutex_t *mutex)
+held_remove(struct pmt_thread *t, pmt_mutex_t *mutex)
 {
-	pmt_mutex_t **link = &mutex->owner_->held;
+	pmt_mutex_t **link = &t->held;
 
 	while (*link != mutex) {
 		if (*link == NULL)
-			pmt_port_panic("libpmt: an owned mutex is missing from "
-			               "its owner's list (mutex memory "
-			               "overwritten?)");
+			pmt_port_panic(
+			    "libpmt: a mutex with waiters is missing "
+			    "from its owner's list (mutex memory "
+			    "overwritten?)");
 		link = &(*link)->next_held_;
 	}
 	*link = mutex->next_held_;
@@ -34,20 +43,32 @@ held_remove(pmt_mutex_t *mutex)
 }
 
 /* Scheduler locked. */
+void
+pmt_mutex_waiters_changed(pmt_mutex_t *mutex)
+{
+	struct pmt_thread *owner = pmt_mutex_owner(mutex);
+	int flagged = (mutex->lock_ & PMT_MUTEX_WAITERS_) != 0;
+
+	if (owner == NULL)
+		return;
+	if (mutex->waiters_ != NULL && !flagged) {
+		mutex->lock_ |= PMT_MUTEX_WAITERS_;
+		held_add(owner, mutex);
+	} else if (mutex->waiters_ == NULL && flagged) {
+		mutex->lock_ &= ~PMT_MUTEX_WAITERS_;
+		held_remove(owner, mutex);
+	}
+	pmt_pi_update(owner);
+}
+
+/* Scheduler locked. */
 int
 pmt_mutex_acquire(pmt_mutex_t *mutex, pmt_time_t deadline, int trying)
 {
-	struct pmt_thread *self = pmt_core.current;
+	struct pmt_thread *self = pmt_core.current, *owner;
+	pmt_t id = pmt_mutex_owner_id(mutex);
 
-	if (mutex->owner_ == NULL) {
-		take(mutex, self);
-		if (mutex->ownerdead_) {
-			mutex->ownerdead_ = 0;
-			return PMT_EOWNERDEAD;
-		}
-		return 0;
-	}
-	if (mutex->owner_ == self) {
+	if (id == self->id) {
 		if (mutex->type_ != PMT_MUTEX_RECURSIVE)
 			return PMT_EDEADLK;
 		if (mutex->count_ == UINT32_MAX)
@@ -55,34 +76,47 @@ pmt_mutex_acquire(pmt_mutex_t *mutex, pmt_time_t deadline, int trying)
 		mutex->count_++;
 		return 0;
 	}
+	owner = pmt_mutex_owner(mutex);
+	if (owner == NULL) {
+		/* Free, or its owner finished holding it (and so without
+		 * waiters: thread exit hands those over). */
+		mutex->lock_ = self->id;
+		mutex->count_ = 1;
+		return id == 0 ? 0 : PMT_EOWNERDEAD;
+	}
 	if (trying)
 		return PMT_EBUSY;
-	if (pmt_wait_cycle(mutex->owner_))
+	if (pmt_wait_cycle(owner))
 		return PMT_EDEADLK;
 	/* The unlocking thread hands the mutex over: when the wait ends
 	 * with 0 or PMT_EOWNERDEAD, the caller owns it. */
-	return pmt_wait_block(PMT_WAIT_MUTEX, mutex, &mutex->waiters_, deadline);
+	return pmt_wait_block(
+	    PMT_WAIT_MUTEX, mutex, &mutex->waiters_, deadline);
 }
 
 /* Scheduler locked. */
 void
 pmt_mutex_release(pmt_mutex_t *mutex, int result)
 {
-	struct pmt_thread *self = mutex->owner_, *next;
+	struct pmt_thread *self = pmt_core.current;
+	struct pmt_thread *next = pmt_waitq_pop(&mutex->waiters_);
 
-	held_remove(mutex);
-	next = pmt_waitq_pop(&mutex->waiters_);
 	if (next == NULL) {
-		mutex->owner_ = NULL;
-		mutex->count_ = 0;
-	} else {
-		take(mutex, next);
-		pmt_wait_wake(next, result);
-		/* The new owner inherits from the waiters left behind. */
-		pmt_pi_update(next);
+		mutex->lock_ = 0;
+		return;
 	}
-	if (self->prio != self->base_prio)
-		pmt_pi_update(self);
+	held_remove(self, mutex);
+	mutex->lock_ = next->id;
+	mutex->count_ = 1;
+	if (mutex->waiters_ != NULL) {
+		mutex->lock_ |= PMT_MUTEX_WAITERS_;
+		held_add(next, mutex);
+	}
+	pmt_wait_wake(next, result);
+	/* The new owner inherits from the waiters left behind; the old one
+	 * no longer from any of them. */
+	pmt_pi_update(next);
+	pmt_pi_update(self);
 }
 
 /* Thread context. */
@@ -93,15 +127,14 @@ pmt_mutex_init(pmt_mutex_t *mutex, int type)
 	    (type != PMT_MUTEX_NORMAL && type != PMT_MUTEX_RECURSIVE))
 		return PMT_EINVAL;
 	if (pmt_mutex_valid(mutex) &&
-	    (mutex->owner_ != NULL || mutex->waiters_ != NULL))
+	    (mutex->lock_ != 0 || mutex->waiters_ != NULL))
 		return PMT_EBUSY;
 	mutex->magic_ = PMT_MUTEX_MAGIC_;
-	mutex->type_ = (uint8_t)type;
-	mutex->ownerdead_ = 0;
 	mutex->count_ = 0;
-	mutex->owner_ = NULL;
+	mutex->lock_ = 0;
 	mutex->waiters_ = NULL;
 	mutex->next_held_ = NULL;
+	mutex->type_ = (uint8_t)type;
 	return 0;
 }
 
@@ -115,6 +148,15 @@ lock(pmt_mutex_t *mutex, pmt_time_t deadline, int trying)
 		return PMT_ENOINIT;
 	if (!pmt_mutex_valid(mutex))
 		return PMT_EINVAL;
+	/* Free: taken in a fast section, without the lock. */
+	pmt_core_fast_begin();
+	if (mutex->lock_ == 0) {
+		mutex->lock_ = pmt_core.current->id;
+		mutex->count_ = 1;
+		pmt_core_fast_end();
+		return 0;
+	}
+	pmt_core_fast_end();
 	pmt_core_lock();
 	error = pmt_mutex_acquire(mutex, deadline, trying);
 	pmt_core_unlock();
@@ -143,21 +185,31 @@ pmt_mutex_timedlock(pmt_mutex_t *mutex, pmt_time_t deadline)
 int
 pmt_mutex_unlock(pmt_mutex_t *mutex)
 {
+	struct pmt_thread *self = pmt_core.current;
+	int error = 0;
+
 	if (!pmt_core.initialised)
 		return PMT_ENOINIT;
 	if (!pmt_mutex_valid(mutex))
 		return PMT_EINVAL;
-	pmt_core_lock();
-	if (mutex->owner_ != pmt_core.current) {
-		pmt_core_unlock();
-		return PMT_EPERM;
+	/* Owned once by the caller and nobody waits: released in a fast
+	 * section.  Nobody inherits through it, so no priority moves. */
+	pmt_core_fast_begin();
+	if (mutex->lock_ == self->id && mutex->count_ == 1) {
+		mutex->lock_ = 0;
+		pmt_core_fast_end();
+		return 0;
 	}
-	if (mutex->count_ > 1) {
+	pmt_core_fast_end();
+	pmt_core_lock();
+	if (pmt_mutex_owner_id(mutex) != self->id) {
+		error = PMT_EPERM;
+	} else if (mutex->count_ > 1) {
 		mutex->count_--;
 	} else {
 		pmt_mutex_release(mutex, 0);
 		pmt_sched_yield_higher();
 	}
 	pmt_core_unlock();
-	return 0;
+	return error;
 }

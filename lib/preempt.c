@@ -50,7 +50,7 @@ pmt_core_tick_begin(void)
 {
 	pmt_core.stats.ticks++;
 	pmt_core.need_resched |= PMT_RESCHED_SLICE;
-	return pmt_core.preempt_count == 0;
+	return pmt_core.preempt_count == 0 && pmt_core.fast == 0;
 }
 
 /* Thread context, tick handler installed, timer not running. */

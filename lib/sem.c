@@ -46,8 +46,8 @@ take(pmt_sem_t *sem, pmt_time_t deadline, int trying)
 	else
 		/* A post hands its unit over: a wait that ends with 0 has
 		 * it. */
-		error = pmt_wait_block(PMT_WAIT_SEM, sem, &sem->waiters_,
-		    deadline);
+		error =
+		    pmt_wait_block(PMT_WAIT_SEM, sem, &sem->waiters_, deadline);
 	pmt_core_unlock();
 	return error;
 }

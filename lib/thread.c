@@ -139,18 +139,16 @@ pmt_spawn(pmt_t *tid, void *(*entry)(void *), void *arg, void *stack,
 	return 0;
 }
 
-/* Scheduler locked.  The finishing caller's mutexes go to their first
- * waiters, or are left unlocked; either way the next owner is told. */
+/*
+ * Scheduler locked.  The finishing caller's mutexes that have waiters go
+ * to their first waiters, whose locks return PMT_EOWNERDEAD; the others
+ * keep the caller's id, and their next locker gets PMT_EOWNERDEAD.
+ */
 static void
 abandon_mutexes(struct pmt_thread *self)
 {
-	pmt_mutex_t *m;
-
-	while ((m = self->held) != NULL) {
-		if (m->waiters_ == NULL)
-			m->ownerdead_ = 1;
-		pmt_mutex_release(m, PMT_EOWNERDEAD);
-	}
+	while (self->held != NULL)
+		pmt_mutex_release(self->held, PMT_EOWNERDEAD);
 }
 
 /* Thread context; returns only on failure. */
@@ -222,8 +220,8 @@ pmt_timedjoin(pmt_t tid, void **retval, pmt_time_t deadline)
 			error = PMT_EDEADLK;
 		} else {
 			t->joiner = self;
-			error = pmt_wait_block(
-			    PMT_WAIT_JOIN, t, NULL, deadline);
+			error =
+			    pmt_wait_block(PMT_WAIT_JOIN, t, NULL, deadline);
 			/* Woken by t's pmt_exit(), or the wait was ended
 			 * (deadline, deadlock) and t no longer has a
 			 * joiner. */

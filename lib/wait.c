@@ -3,7 +3,7 @@
 /*
  * wait.c - blocking, waking, deadlines and idling; see wait.h.
  */
-#include "wait.h"
+#include "mutex.h"
 
 /* Scheduler locked.  After the waiters of t's priority or above. */
 void
@@ -21,9 +21,10 @@ pmt_waitq_remove(struct pmt_thread **queue, struct pmt_thread *t)
 {
 	while (*queue != t) {
 		if (*queue == NULL)
-			pmt_port_panic("libpmt: a waiting thread is missing from "
-			               "its wait queue (scheduler state "
-			               "corrupted)");
+			pmt_port_panic(
+			    "libpmt: a waiting thread is missing from "
+			    "its wait queue (scheduler state "
+			    "corrupted)");
 		queue = &(*queue)->next;
 	}
 	*queue = t->next;
@@ -94,21 +95,18 @@ pmt_wait_wake(struct pmt_thread *t, int result)
 void
 pmt_wait_cancel(struct pmt_thread *t, int result)
 {
-	struct pmt_thread **queue = queue_of(t), *owner = NULL;
+	struct pmt_thread **queue = queue_of(t);
+	unsigned kind = t->wait_kind;
+	void *obj = t->wait_obj;
 
 	if (queue != NULL)
 		pmt_waitq_remove(queue, t);
-	if (t->wait_kind == PMT_WAIT_MUTEX) {
-		pmt_mutex_t *m = t->wait_obj;
-
-		owner = m->owner_;
-	} else if (t->wait_kind == PMT_WAIT_JOIN) {
-		((struct pmt_thread *)t->wait_obj)->joiner = NULL;
-	}
+	if (kind == PMT_WAIT_JOIN)
+		((struct pmt_thread *)obj)->joiner = NULL;
 	pmt_wait_wake(t, result);
 	/* One waiter fewer: the owner may inherit less now. */
-	if (owner != NULL)
-		pmt_pi_update(owner);
+	if (kind == PMT_WAIT_MUTEX)
+		pmt_mutex_waiters_changed(obj);
 }
 
 /* Scheduler locked. */
@@ -143,8 +141,8 @@ pmt_wait_next(void)
 
 /* Scheduler locked. */
 int
-pmt_wait_block(unsigned kind, void *obj, struct pmt_thread **queue,
-    pmt_time_t deadline)
+pmt_wait_block(
+    unsigned kind, void *obj, struct pmt_thread **queue, pmt_time_t deadline)
 {
 	struct pmt_thread *self = pmt_core.current;
 
@@ -164,7 +162,7 @@ pmt_wait_block(unsigned kind, void *obj, struct pmt_thread **queue,
 	if (queue != NULL)
 		pmt_waitq_insert(queue, self);
 	if (kind == PMT_WAIT_MUTEX)
-		pmt_pi_update(((pmt_mutex_t *)obj)->owner_);
+		pmt_mutex_waiters_changed(obj);
 	/* Not NULL: a thread is ready or a deadline is pending. */
 	pmt_sched_switch(pmt_wait_next());
 	return self->wait_result;
@@ -179,7 +177,7 @@ waits_for(const struct pmt_thread *t)
 	if (t->wait_kind == PMT_WAIT_JOIN)
 		return t->wait_obj;
 	if (t->wait_kind == PMT_WAIT_MUTEX)
-		return ((const pmt_mutex_t *)t->wait_obj)->owner_;
+		return pmt_mutex_owner(t->wait_obj);
 	return NULL;
 }
 
@@ -232,8 +230,7 @@ pmt_prio_move(struct pmt_thread *t, unsigned prio)
 		pmt_sched_remove(t);
 		t->prio = (uint8_t)prio;
 		pmt_sched_push_tail(t);
-	} else if (t->state == PMT_BLOCKED &&
-	           (queue = queue_of(t)) != NULL) {
+	} else if (t->state == PMT_BLOCKED && (queue = queue_of(t)) != NULL) {
 		pmt_waitq_remove(queue, t);
 		t->prio = (uint8_t)prio;
 		pmt_waitq_insert(queue, t);
@@ -259,6 +256,6 @@ pmt_pi_update(struct pmt_thread *t)
 		pmt_prio_move(t, prio);
 		if (t->state != PMT_BLOCKED || t->wait_kind != PMT_WAIT_MUTEX)
 			return;
-		t = ((pmt_mutex_t *)t->wait_obj)->owner_;
+		t = pmt_mutex_owner(t->wait_obj);
 	}
 }

@@ -40,8 +40,8 @@ pmt_waitq_pop(struct pmt_thread **queue)
  * nothing could ever wake it.  The caller has already refused waits on
  * itself (pmt_wait_cycle()).
  */
-PMT_HIDDEN int pmt_wait_block(unsigned kind, void *obj,
-    struct pmt_thread **queue, pmt_time_t deadline);
+PMT_HIDDEN int pmt_wait_block(
+    unsigned kind, void *obj, struct pmt_thread **queue, pmt_time_t deadline);
 
 /* Ends t's wait with result: out of the list of deadlines, into the ready
  * queue (after its equals).  t is already off its wait queue.  The caller

@@ -731,8 +731,8 @@ START_TEST(test_strerror_names_every_code_distinctly)
 	}
 	ck_assert_str_eq(pmt_strerror(0), "success");
 	ck_assert_str_eq(pmt_strerror(PMT_EDEADLK),
-	    "the wait could never end (joining yourself, a join cycle, or "
-	    "nothing else can run)");
+	    "the wait could never end (a circle of joins or mutexes, a "
+	    "relock, or nothing else can run)");
 }
 END_TEST
 
