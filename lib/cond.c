@@ -48,6 +48,11 @@ wait(pmt_cond_t *cond, pmt_mutex_t *mutex, pmt_time_t deadline)
 		pmt_core_unlock();
 		return PMT_EINVAL;
 	}
+	/* A deadline already passed: the caller keeps the mutex. */
+	if (deadline != PMT_TIME_NEVER && deadline <= pmt_port_now()) {
+		pmt_core_unlock();
+		return PMT_ETIMEDOUT;
+	}
 	depth = mutex->count_;
 	pmt_mutex_release(mutex, 0);
 	cond->mutex_ = mutex;

@@ -55,8 +55,9 @@ pmt_setprio(pmt_t tid, int prio)
 		/* Lowered below a ready thread: behind its new equals. */
 		pmt_sched_push_tail(self);
 		pmt_sched_switch(pmt_sched_pop());
-	} else if (t != self && t->state == PMT_READY) {
-		pmt_sched_preempt_by(t);
+	} else {
+		/* t, or an owner it made inherit more, may outrank us now. */
+		pmt_sched_yield_higher();
 	}
 	pmt_sched_slice_check();
 	pmt_core_unlock();

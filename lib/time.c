@@ -35,6 +35,8 @@ pmt_sleep(pmt_time_t nsec)
 {
 	pmt_time_t now = pmt_port_now();
 
+	if (!pmt_core.initialised)
+		return PMT_ENOINIT;
 	if (nsec >= PMT_TIME_NEVER - now)
 		return PMT_EINVAL;
 	return pmt_sleep_until(now + nsec);

@@ -131,6 +131,12 @@ pmt_wait_next(void)
 			return NULL;
 		now = pmt_port_now();
 		if (pmt_core.timed->deadline > now) {
+			/* No tick while idle: the port wakes at the
+			 * deadline by itself. */
+			if (pmt_core.armed) {
+				pmt_core.armed = 0;
+				pmt_port_tick_disarm();
+			}
 			pmt_port_idle(pmt_core.timed->deadline);
 			now = pmt_port_now();
 		}
@@ -144,7 +150,7 @@ int
 pmt_wait_block(
     unsigned kind, void *obj, struct pmt_thread **queue, pmt_time_t deadline)
 {
-	struct pmt_thread *self = pmt_core.current;
+	struct pmt_thread *self = pmt_core.current, *next;
 
 	if (deadline != PMT_TIME_NEVER && deadline <= pmt_port_now())
 		return PMT_ETIMEDOUT;
@@ -164,7 +170,11 @@ pmt_wait_block(
 	if (kind == PMT_WAIT_MUTEX)
 		pmt_mutex_waiters_changed(obj);
 	/* Not NULL: a thread is ready or a deadline is pending. */
-	pmt_sched_switch(pmt_wait_next());
+	next = pmt_wait_next();
+	/* When it is the caller itself, no switch re-arms the tick. */
+	if (next == self)
+		pmt_sched_slice_check();
+	pmt_sched_switch(next);
 	return self->wait_result;
 }
 
