@@ -61,9 +61,13 @@ pmt_mutex_waiters_changed(pmt_mutex_t *mutex)
 	pmt_pi_update(owner);
 }
 
-/* Scheduler locked. */
-int
-pmt_mutex_acquire(pmt_mutex_t *mutex, pmt_time_t deadline, int trying)
+/* What acquire_now() returns when the caller must wait. */
+#define MUST_WAIT (-1)
+
+/* Scheduler locked.  Takes the mutex if the caller may without waiting:
+ * a result of pmt_mutex_acquire(), or MUST_WAIT. */
+static int
+acquire_now(pmt_mutex_t *mutex, int trying)
 {
 	struct pmt_thread *self = pmt_core.current, *owner;
 	pmt_t id = pmt_mutex_owner_id(mutex);
@@ -90,6 +94,17 @@ pmt_mutex_acquire(pmt_mutex_t *mutex, pmt_time_t deadline, int trying)
 		return PMT_EDEADLK;
 	/* The unlocking thread hands the mutex over: when the wait ends
 	 * with 0 or PMT_EOWNERDEAD, the caller owns it. */
+	return MUST_WAIT;
+}
+
+/* Scheduler locked. */
+int
+pmt_mutex_acquire(pmt_mutex_t *mutex, pmt_time_t deadline, int trying)
+{
+	int error = acquire_now(mutex, trying);
+
+	if (error != MUST_WAIT)
+		return error;
 	return pmt_wait_block(
 	    PMT_WAIT_MUTEX, mutex, &mutex->waiters_, deadline);
 }
@@ -158,9 +173,14 @@ lock(pmt_mutex_t *mutex, pmt_time_t deadline, int trying)
 	}
 	pmt_core_fast_end();
 	pmt_core_lock();
-	error = pmt_mutex_acquire(mutex, deadline, trying);
-	pmt_core_unlock();
-	return error;
+	error = acquire_now(mutex, trying);
+	if (error != MUST_WAIT) {
+		pmt_core_unlock();
+		return error;
+	}
+	/* Tail position: see pmt_wait_block_return(). */
+	return pmt_wait_block_return(
+	    PMT_WAIT_MUTEX, mutex, &mutex->waiters_, deadline);
 }
 
 int

@@ -46,7 +46,9 @@ pmt_core_panic_lock(void)
 int
 pmt_core_switch_resume(unsigned long key)
 {
+	struct pmt_thread *self = pmt_core.current;
 	unsigned own;
+	int result;
 
 	pmt_port_switch_leave(key);
 	/*
@@ -55,13 +57,16 @@ pmt_core_switch_resume(unsigned long key)
 	 * on every yield, and each dependent load and store of the volatile
 	 * count on it costs time.
 	 */
-	own = pmt_core.current->nopreempt;
+	own = self->nopreempt;
+	/* What ended the thread's wait, if it waited: its call returns it. */
+	result = self->wait_result;
+	self->wait_result = 0;
 	pmt_barrier();
 	pmt_core.preempt_count = own;
 	pmt_barrier();
 	if (pmt_core.need_resched != 0 && own == 0)
 		pmt_core_resched();
-	return 0;
+	return result;
 }
 
 /* New thread, scheduler locked by the switch that started it. */

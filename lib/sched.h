@@ -143,7 +143,8 @@ pmt_sched_switch(struct pmt_thread *next)
 /*
  * pmt_sched_switch() then pmt_core_unlock(), for a public entry point that
  * has nothing left to do after the switch: `return
- * pmt_sched_switch_return(next);' returns 0 once the caller is resumed.
+ * pmt_sched_switch_return(next);' returns, once the caller is resumed, the
+ * result its wait left in wait_result (0 after a yield), and clears it.
  * In tail position the compiler makes the switch a jump, so the resumed
  * thread goes straight back to whoever called the entry point by the
  * switch's indirect jump (predicted by branch history) instead of a ret
@@ -158,8 +159,11 @@ pmt_sched_switch_return(struct pmt_thread *next)
 	struct pmt_thread *prev = pmt_sched_switch_begin(next);
 
 	if (prev == NULL) {
+		int result = next->wait_result;
+
+		next->wait_result = 0;
 		pmt_core_unlock();
-		return 0;
+		return result;
 	}
 	return pmt_arch_switch_return(
 	    &prev->sp, next->sp, pmt_port_switch_enter());

@@ -32,24 +32,23 @@ pmt_sem_init(pmt_sem_t *sem, unsigned value, unsigned max)
 static int
 take(pmt_sem_t *sem, pmt_time_t deadline, int trying)
 {
-	int error = 0;
-
 	if (!pmt_core.initialised)
 		return PMT_ENOINIT;
 	if (!sem_valid(sem))
 		return PMT_EINVAL;
 	pmt_core_lock();
-	if (sem->count_ > 0)
-		sem->count_--;
-	else if (trying)
-		error = PMT_EBUSY;
-	else
-		/* A post hands its unit over: a wait that ends with 0 has
-		 * it. */
-		error =
-		    pmt_wait_block(PMT_WAIT_SEM, sem, &sem->waiters_, deadline);
-	pmt_core_unlock();
-	return error;
+	if (sem->count_ > 0 || trying) {
+		int error = sem->count_ > 0 ? 0 : PMT_EBUSY;
+
+		if (error == 0)
+			sem->count_--;
+		pmt_core_unlock();
+		return error;
+	}
+	/* A post hands its unit over: a wait that ends with 0 has it.  Tail
+	 * position: see pmt_wait_block_return(). */
+	return pmt_wait_block_return(
+	    PMT_WAIT_SEM, sem, &sem->waiters_, deadline);
 }
 
 int

@@ -45,8 +45,8 @@ timed_insert(struct pmt_thread *t)
 }
 
 /* Scheduler locked. */
-static void
-timed_remove(struct pmt_thread *t)
+void
+pmt_wait_timed_remove(struct pmt_thread *t)
 {
 	struct pmt_thread **link = &pmt_core.timed;
 
@@ -75,20 +75,6 @@ queue_of(const struct pmt_thread *t)
 	default:
 		return NULL;
 	}
-}
-
-/* Scheduler locked. */
-void
-pmt_wait_wake(struct pmt_thread *t, int result)
-{
-	if (t->deadline != PMT_TIME_NEVER) {
-		timed_remove(t);
-		t->deadline = PMT_TIME_NEVER;
-	}
-	t->wait_kind = PMT_WAIT_NONE;
-	t->wait_obj = NULL;
-	t->wait_result = (uint8_t)result;
-	pmt_sched_push_tail(t);
 }
 
 /* Scheduler locked. */
@@ -146,17 +132,21 @@ pmt_wait_next(void)
 }
 
 /* Scheduler locked. */
-int
-pmt_wait_block(
+struct pmt_thread *
+pmt_wait_enter(
     unsigned kind, void *obj, struct pmt_thread **queue, pmt_time_t deadline)
 {
 	struct pmt_thread *self = pmt_core.current, *next;
 
-	if (deadline != PMT_TIME_NEVER && deadline <= pmt_port_now())
-		return PMT_ETIMEDOUT;
+	if (deadline != PMT_TIME_NEVER && deadline <= pmt_port_now()) {
+		self->wait_result = PMT_ETIMEDOUT;
+		return NULL;
+	}
 	if (deadline == PMT_TIME_NEVER && pmt_core.ready_map == 0 &&
-	    pmt_core.timed == NULL)
-		return PMT_EDEADLK;
+	    pmt_core.timed == NULL) {
+		self->wait_result = PMT_EDEADLK;
+		return NULL;
+	}
 
 	self->state = PMT_BLOCKED;
 	self->wait_kind = (uint8_t)kind;
@@ -174,8 +164,23 @@ pmt_wait_block(
 	/* When it is the caller itself, no switch re-arms the tick. */
 	if (next == self)
 		pmt_sched_slice_check();
-	pmt_sched_switch(next);
-	return self->wait_result;
+	return next;
+}
+
+/* Scheduler locked. */
+int
+pmt_wait_block(
+    unsigned kind, void *obj, struct pmt_thread **queue, pmt_time_t deadline)
+{
+	struct pmt_thread *self = pmt_core.current;
+	struct pmt_thread *next = pmt_wait_enter(kind, obj, queue, deadline);
+	int result;
+
+	if (next != NULL)
+		pmt_sched_switch(next);
+	result = self->wait_result;
+	self->wait_result = 0;
+	return result;
 }
 
 /* Scheduler locked.  The thread a BLOCKED thread waits for, if any. */

@@ -43,10 +43,50 @@ pmt_waitq_pop(struct pmt_thread **queue)
 PMT_HIDDEN int pmt_wait_block(
     unsigned kind, void *obj, struct pmt_thread **queue, pmt_time_t deadline);
 
+/*
+ * The first half of pmt_wait_block(): makes the caller wait and returns
+ * the thread to switch to (perhaps the caller, woken while idle), or NULL
+ * when the wait ended at once, with its result in the caller's
+ * wait_result.
+ */
+PMT_HIDDEN struct pmt_thread *pmt_wait_enter(
+    unsigned kind, void *obj, struct pmt_thread **queue, pmt_time_t deadline);
+
+/*
+ * pmt_wait_block() then pmt_core_unlock(), for a public call with nothing
+ * left to do after the wait: `return pmt_wait_block_return(...);' makes
+ * the switch a tail call, as pmt_yield() does (see
+ * pmt_sched_switch_return()); the wait's result comes back through
+ * pmt_core_switch_resume().
+ */
+static inline int
+pmt_wait_block_return(
+    unsigned kind, void *obj, struct pmt_thread **queue, pmt_time_t deadline)
+{
+	struct pmt_thread *next = pmt_wait_enter(kind, obj, queue, deadline);
+
+	return pmt_sched_switch_return(next != NULL ? next : pmt_core.current);
+}
+
+/* t leaves the list of deadlines. */
+PMT_HIDDEN void pmt_wait_timed_remove(struct pmt_thread *t);
+
 /* Ends t's wait with result: out of the list of deadlines, into the ready
  * queue (after its equals).  t is already off its wait queue.  The caller
- * decides whether t runs now (pmt_sched_yield_higher()). */
-PMT_HIDDEN void pmt_wait_wake(struct pmt_thread *t, int result);
+ * decides whether t runs now (pmt_sched_yield_higher()).  Inline: every
+ * hand-over runs it. */
+static inline void
+pmt_wait_wake(struct pmt_thread *t, int result)
+{
+	if (t->deadline != PMT_TIME_NEVER) {
+		pmt_wait_timed_remove(t);
+		t->deadline = PMT_TIME_NEVER;
+	}
+	t->wait_kind = PMT_WAIT_NONE;
+	t->wait_obj = NULL;
+	t->wait_result = (uint8_t)result;
+	pmt_sched_push_tail(t);
+}
 
 /* Ends t's wait from outside (timeout, deadlock): takes it off whatever it
  * waits on, updating inherited priorities, then pmt_wait_wake(). */

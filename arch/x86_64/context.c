@@ -29,7 +29,8 @@ _Static_assert(offsetof(struct pmt_frame, rbp) == PMT_FRAME_RBP, "rbp");
 _Static_assert(offsetof(struct pmt_frame, rip) == PMT_FRAME_RIP, "rip");
 _Static_assert(sizeof(struct pmt_frame) == PMT_FRAME_SIZE, "frame size");
 
-/* switch.S: enters a new thread; rbx = entry, r12 = arg. */
+/* switch.S: enters a new thread, PMT_FRAME_ENTRY_PAD bytes in; rbx = entry,
+ * r12 = arg. */
 PMT_HIDDEN extern char pmt_arch_trampoline[];
 
 /* Thread context. */
@@ -56,6 +57,7 @@ pmt_arch_frame_init(void *stack, size_t size, void *(*entry)(void *), void *arg)
 	f->r12 = (uint64_t)(uintptr_t)arg;
 	f->rbx = (uint64_t)(uintptr_t)entry;
 	f->rbp = 0;
-	f->rip = (uint64_t)(uintptr_t)pmt_arch_trampoline;
+	f->rip =
+	    (uint64_t)(uintptr_t)(pmt_arch_trampoline + PMT_FRAME_ENTRY_PAD);
 	return f;
 }

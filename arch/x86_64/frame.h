@@ -21,4 +21,15 @@
 #define PMT_FRAME_RIP 56 /* where the switch resumes the thread */
 #define PMT_FRAME_SIZE 64
 
+/*
+ * Where a switch resumes a thread that no call parked (pmt_arch_resume, and
+ * pmt_arch_trampoline for a new thread), the function begins with this many
+ * bytes of nop, inside its symbol and its CFI, and the switch jumps past
+ * them.  A debugger looks up a caller's frame at its return address minus
+ * one; for these frames that byte must belong to the function and carry
+ * its unwind rules, not the padding before it, or a backtrace taken while
+ * the switch loads such a thread runs past it into garbage.
+ */
+#define PMT_FRAME_ENTRY_PAD 1
+
 #endif /* PMT_X86_64_FRAME_H */

@@ -35,6 +35,18 @@
 
 /* Stores the callee-saved registers and the FP control state of the
  * thread leaving in the frame at rsp, and parks it: *rdi = rsp. */
+/* Opens a function that a switch jumps to rather than returns to:
+ * PMT_FRAME_ENTRY_PAD bytes of nop, covered by the function's symbol and
+ * CFI (frame.h says why), then the entry point itself, the local label
+ * given, which is where the switch resumes the thread. */
+.macro	PMT_ENTRY_PAD name, entry
+	nop
+\entry:
+	.if	\entry - \name - PMT_FRAME_ENTRY_PAD
+	.error	"PMT_FRAME_ENTRY_PAD does not match the pad in switch.S"
+	.endif
+.endm
+
 .macro	PMT_FRAME_SAVE
 	movq	%rbp, PMT_FRAME_RBP(%rsp)
 	.cfi_rel_offset %rbp, PMT_FRAME_RBP
@@ -92,8 +104,9 @@
  * return address, which becomes the frame's PMT_FRAME_RIP slot.
  * Exit: on the stack load_sp names, with that thread's frame popped;
  * execution goes on at its saved PMT_FRAME_RIP: the return address of
- * its own pmt_arch_switch() call, pmt_arch_resume for a thread parked by
- * pmt_arch_switch_return(), or pmt_arch_trampoline for a new thread.
+ * its own pmt_arch_switch() call, pmt_arch_resume's entry point for a
+ * thread parked by pmt_arch_switch_return(), or pmt_arch_trampoline's
+ * for a new thread (each PMT_FRAME_ENTRY_PAD bytes past the symbol).
  */
 	.globl	pmt_arch_switch
 	.hidden	pmt_arch_switch
@@ -118,8 +131,8 @@ pmt_arch_switch:
  *
  * Entry: as pmt_arch_switch(), usually reached by a jump from a C caller
  * in tail position, so (rsp) is the return address into the caller's
- * caller.  Parks a plain frame whose PMT_FRAME_RIP is pmt_arch_resume,
- * with key and then that return address above it:
+ * caller.  Parks a plain frame whose PMT_FRAME_RIP is pmt_arch_resume's
+ * entry point, with key and then that return address above it:
  *   rsp + PMT_FRAME_SIZE      key
  *   rsp + PMT_FRAME_SIZE + 8  return address (already there at entry)
  * The frame stays 16-byte aligned, as a plain one is.
@@ -133,7 +146,7 @@ pmt_arch_switch_return:
 	ENDBR
 	pushq	%rdx
 	.cfi_adjust_cfa_offset 8
-	leaq	pmt_arch_resume(%rip), %rax
+	leaq	.Lresume(%rip), %rax
 	pushq	%rax
 	.cfi_adjust_cfa_offset 8
 	subq	$(PMT_FRAME_SIZE - 8), %rsp
@@ -144,8 +157,8 @@ pmt_arch_switch_return:
 	.size	pmt_arch_switch_return, . - pmt_arch_switch_return
 
 /*
- * Where a thread parked by pmt_arch_switch_return() resumes, entered by
- * the jump that ends a switch, its callee-saved registers and FP control
+ * Where a thread parked by pmt_arch_switch_return() resumes, entered
+ * (past the pad) by the jump that ends a switch, its callee-saved registers and FP control
  * state already back, rsp 16-byte aligned and pointing at key, with the
  * return address above it.  Calls pmt_core_switch_resume(key) (ends the
  * switch bracket, drops the scheduler lock), then returns its value
@@ -158,6 +171,7 @@ pmt_arch_switch_return:
 pmt_arch_resume:
 	.cfi_startproc
 	.cfi_def_cfa_offset 16
+	PMT_ENTRY_PAD pmt_arch_resume, .Lresume
 	ENDBR
 	movq	(%rsp), %rdi		/* key */
 	call	pmt_core_switch_resume
@@ -170,15 +184,16 @@ pmt_arch_resume:
 	.size	pmt_arch_resume, . - pmt_arch_resume
 
 /*
- * The first code of every new thread, entered by pmt_arch_switch() on a
- * frame built by pmt_arch_frame_init():
+ * The first code of every new thread, entered (past the pad) by
+ * pmt_arch_switch() on a frame built by pmt_arch_frame_init():
  *   rbx = void *(*entry)(void *), r12 = void *arg, rbp = 0,
  *   rsp 16-byte aligned, with 16 zero bytes above it.
  * Calls pmt_core_thread_begin() (drops the scheduler lock the switch
  * carried in), then entry(arg), then pmt_exit() with entry's return value.
  * pmt_exit() does not return here; ud2 traps if it ever did.
  * The return address is marked undefined, so debuggers end a thread's
- * backtrace at this frame.
+ * backtrace at this frame, from the pad on: a backtrace taken while the
+ * switch loads a new thread ends here too.
  */
 	.globl	pmt_arch_trampoline
 	.hidden	pmt_arch_trampoline
@@ -187,6 +202,7 @@ pmt_arch_resume:
 pmt_arch_trampoline:
 	.cfi_startproc
 	.cfi_undefined %rip
+	PMT_ENTRY_PAD pmt_arch_trampoline, .Ltrampoline
 	ENDBR
 	call	pmt_core_thread_begin
 	movq	%r12, %rdi		/* arg */
