@@ -49,7 +49,8 @@ extern "C" {
 	X(PMT_ENOSYS, 12, "not supported by this build or port")               \
 	X(PMT_ESYS, 13,                                                        \
 	    "the operating system refused a request (timer or signal set-up)") \
-	X(PMT_ESTACKOVF, 14, "the thread overflowed its stack")                \
+	X(PMT_ESTACKOVF, 14,                                                   \
+	    "the thread overflowed its stack and was stopped")                 \
 	X(PMT_ETIMEDOUT, 15, "the deadline passed before the wait ended")      \
 	X(PMT_EPERM, 16, "the caller does not own the mutex")                  \
 	X(PMT_EOVERFLOW, 17,                                                   \
@@ -126,6 +127,65 @@ int pmt_getprio(pmt_t tid, int *prio);
 const char *pmt_strerror(int error);
 int pmt_stats(struct pmt_stats *stats);
 size_t pmt_stack_min(void);
+
+/*
+ * Thread names, for messages and debuggers: the library keeps the pointer,
+ * not a copy, so the string must outlive the thread (or the next
+ * pmt_setname()).  At most PMT_NAME_MAX bytes with the terminating NUL.
+ */
+#define PMT_NAME_MAX 32
+int pmt_setname(pmt_t tid, const char *name);
+int pmt_getname(pmt_t tid, const char **name);
+
+/*
+ * Stack checks; see pmt_stack_info(3).  Every stack gets a guard value at
+ * its low end and a stack pointer range check, at every switch and tick.
+ * The flags of pmt_stack_setflags() add, for threads spawned afterwards:
+ * PMT_STACK_FILL, a fill pattern, so that pmt_stack_info() reports the
+ * high-water mark (it costs a memset of the stack at each spawn), and
+ * PMT_STACK_GUARD, a guard page at the low end of page-aligned stacks
+ * where the port can protect memory (two mprotect calls per thread on
+ * POSIX).  pmt_stack_info() also reports PMT_STACK_OVERFLOWED.
+ */
+#define PMT_STACK_FILL 0x1u
+#define PMT_STACK_GUARD 0x2u
+#define PMT_STACK_OVERFLOWED 0x4u
+
+struct pmt_stack_info {
+	void *base;     /* lowest address, as given to pmt_spawn() */
+	size_t size;    /* bytes, as given to pmt_spawn() */
+	size_t used;    /* high-water mark: bytes ever written below the top
+	                   (PMT_STACK_FILL), else 0 */
+	size_t free;    /* bytes never written (PMT_STACK_FILL), else 0 */
+	unsigned flags; /* PMT_STACK_FILL, PMT_STACK_GUARD, ..._OVERFLOWED */
+};
+
+int pmt_stack_info(pmt_t tid, struct pmt_stack_info *info);
+int pmt_stack_check(pmt_t tid);
+int pmt_stack_setflags(unsigned flags);
+unsigned pmt_stack_getflags(void);
+
+/*
+ * A detected stack overflow: the thread never runs again, pmt_join()
+ * returns PMT_ESTACKOVF for it, and the overflow hook is called with what
+ * was found; see pmt_set_overflow_hook(3).
+ */
+#define PMT_OVERFLOW_CANARY 1    /* the guard value was overwritten */
+#define PMT_OVERFLOW_RANGE 2     /* the stack pointer left the stack */
+#define PMT_OVERFLOW_GUARDPAGE 3 /* a fault in the guard page (fatal) */
+
+struct pmt_overflow {
+	pmt_t tid;        /* the thread whose stack overflowed */
+	const char *name; /* its name, or NULL */
+	void *stack;      /* its stack, as given to pmt_spawn() */
+	size_t size;
+	const void *addr; /* the guard value, the stack pointer, or the
+	                     faulting address, by layer */
+	int layer;        /* PMT_OVERFLOW_CANARY, _RANGE or _GUARDPAGE */
+};
+
+typedef void (*pmt_overflow_hook_t)(const struct pmt_overflow *overflow);
+pmt_overflow_hook_t pmt_set_overflow_hook(pmt_overflow_hook_t hook);
 
 /*
  * Preemption: a timer tick gives the CPU to the next ready thread of the

@@ -54,7 +54,7 @@ wait(pmt_cond_t *cond, pmt_mutex_t *mutex, pmt_time_t deadline)
 		return PMT_ETIMEDOUT;
 	}
 	depth = mutex->count_;
-	pmt_mutex_release(mutex, 0);
+	pmt_mutex_release(mutex, self, 0);
 	cond->mutex_ = mutex;
 	error = pmt_wait_block(PMT_WAIT_COND, cond, &cond->waiters_, deadline);
 	if (cond->waiters_ == NULL)

@@ -48,8 +48,8 @@ struct pmt_thread {
 	struct pmt_thread *timed;  /* link in pmt_core.timed, by deadline */
 	void *(*entry)(void *);    /* entry function, kept for debuggers */
 	void *value;               /* entry's argument, then the exit value */
-	const unsigned char *stack_lo; /* caller-supplied stack; both NULL */
-	const unsigned char *stack_hi; /*   for the pmt_init() thread */
+	const unsigned char *stack_lo; /* its guard value (stack.h); both */
+	const unsigned char *stack_hi; /*   NULL for the pmt_init() thread */
 	void *wait_obj;                /* what a BLOCKED thread waits on */
 	struct pmt_mutex *held;        /* mutexes owned, latest first */
 	pmt_time_t deadline;           /* of the wait; PMT_TIME_NEVER if none */
@@ -66,6 +66,11 @@ struct pmt_thread {
 	/* pmt_preempt_disable() nesting; while the thread runs it is also
 	 * part of pmt_core.preempt_count. */
 	uint16_t nopreempt;
+	uint8_t stack_flags; /* PMT_STACK_* of this stack (stack.h) */
+	const char *name;    /* pmt_setname(): the caller's string, or NULL */
+#ifdef PMT_SANITIZE_ADDRESS
+	void *fiber_fake_stack; /* AddressSanitizer's, while parked (fiber.h) */
+#endif
 };
 
 /* Two cache lines at most, whatever the CPU (x86_64: 104 bytes). */
@@ -119,6 +124,7 @@ pmt_core_lock(void)
 /* need_resched reasons. */
 #define PMT_RESCHED_SLICE 1u  /* a tick came: rotate among equals */
 #define PMT_RESCHED_HIGHER 2u /* a higher-priority thread is ready */
+#define PMT_RESCHED_STACK 4u  /* a tick found the stack overflowed */
 
 /* preempt.c: acts on need_resched; scheduler unlocked.  Thread context,
  * or a port's tick after pmt_core_tick_begin() returned 1. */
@@ -166,18 +172,40 @@ PMT_HIDDEN _Noreturn void pmt_core_panic_lock(void);
 /* thread.c: id lookup.  Scheduler locked. */
 PMT_HIDDEN struct pmt_thread *pmt_thread_lookup(pmt_t id);
 
+/* name.c: reports through pmt_port_panic() that t (named as every
+ * message names a thread: `thread ID "NAME"') broke an invariant, what
+ * says how.  Any context.  Does not return. */
+PMT_HIDDEN _Noreturn void pmt_thread_panic(
+    const struct pmt_thread *t, const char *what);
+
 /*
- * The port's tick, from the timer signal handler or interrupt: counts the
- * tick and asks for a slice.  Returns 1 when the interrupted code held no
- * lock, so the port may act on it now by calling pmt_core_resched() (which
- * may switch: the interrupted thread then stays parked inside the handler
- * until it is picked again), after making itself ready for the next tick;
- * returns 0 when the slice is left to the end of the critical section the
- * tick interrupted, or the port chooses not to act (PMT_PREEMPT_SAFEPC),
- * in which case the next unlock or the next tick takes it.  Interrupt
+ * The port's tick, from the timer signal handler or interrupt: checks the
+ * running thread's stack (its guard value, and sp, the lowest stack
+ * address the port knows the interrupted thread to be using: the
+ * interrupted stack pointer, or the handler's own frame when the handler
+ * runs on that stack; NULL when it knows none), counts the tick and asks
+ * for a slice.  Returns 1 when the interrupted code held no lock, so the
+ * port may act on it now by calling pmt_core_resched() (which may switch:
+ * the interrupted thread then stays parked inside the handler until it is
+ * picked again), after making itself ready for the next tick; returns 0
+ * when the slice is left to the end of the critical section the tick
+ * interrupted, or the port chooses not to act (PMT_PREEMPT_SAFEPC), in
+ * which case the next unlock or the next tick takes it.  Interrupt
  * context, on the interrupted thread's stack.
  */
-PMT_HIDDEN int pmt_core_tick_begin(void);
+PMT_HIDDEN int pmt_core_tick_begin(const void *sp);
+
+/*
+ * The port's memory fault handler (POSIX: SIGSEGV, on an alternate stack):
+ * was the fault at addr a stack overflow into a guard page?  sp, when not
+ * NULL, is the stack pointer of a thread the system could not push a
+ * signal frame for (addr is then unknown, NULL): an overflow when it lies
+ * near the bottom of the running thread's guarded stack.  Returns 1 when
+ * it was an overflow, after calling the overflow hook; the port then ends
+ * the process.  Returns 0 for any other fault, which the port handles as
+ * if the library were not there.  Any context.
+ */
+PMT_HIDDEN int pmt_core_stack_fault(const void *addr, const void *sp);
 
 /*
  * The port's pmt_preempt_start() and pmt_preempt_stop() call these, with

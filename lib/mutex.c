@@ -111,9 +111,8 @@ pmt_mutex_acquire(pmt_mutex_t *mutex, pmt_time_t deadline, int trying)
 
 /* Scheduler locked. */
 void
-pmt_mutex_release(pmt_mutex_t *mutex, int result)
+pmt_mutex_release(pmt_mutex_t *mutex, struct pmt_thread *self, int result)
 {
-	struct pmt_thread *self = pmt_core.current;
 	struct pmt_thread *next = pmt_waitq_pop(&mutex->waiters_);
 
 	if (next == NULL) {
@@ -227,7 +226,7 @@ pmt_mutex_unlock(pmt_mutex_t *mutex)
 	} else if (mutex->count_ > 1) {
 		mutex->count_--;
 	} else {
-		pmt_mutex_release(mutex, 0);
+		pmt_mutex_release(mutex, self, 0);
 		pmt_sched_yield_higher();
 	}
 	pmt_core_unlock();

@@ -46,11 +46,13 @@ PMT_HIDDEN int pmt_mutex_acquire(
     pmt_mutex_t *mutex, pmt_time_t deadline, int trying);
 
 /*
- * The caller owns the mutex: gives it up whatever its depth, to the first
- * waiter if any (who wakes with result), and drops what the caller
- * inherited through it.  Does not switch: the caller decides.
+ * owner (the caller, or a thread stopped for a stack overflow) owns the
+ * mutex: gives it up whatever its depth, to the first waiter if any (who
+ * wakes with result), and drops what owner inherited through it.  Does
+ * not switch: the caller decides.
  */
-PMT_HIDDEN void pmt_mutex_release(pmt_mutex_t *mutex, int result);
+PMT_HIDDEN void pmt_mutex_release(
+    pmt_mutex_t *mutex, struct pmt_thread *owner, int result);
 
 /* A waiter joined (the first) or left (the last) the mutex's queue: the
  * waiters flag and the owner's held list follow, then the owner's

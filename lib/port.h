@@ -61,6 +61,30 @@ PMT_HIDDEN unsigned pmt_port_stack_register(void *lo, size_t size);
 PMT_HIDDEN void pmt_port_stack_deregister(unsigned handle);
 
 /*
+ * Guard pages, for pmt_stack_setflags(PMT_STACK_GUARD).
+ * pmt_port_guard_size() is the size of one, the port's page size, or 0
+ * when the port cannot protect memory.  Any context.
+ * pmt_port_guard_set(lo, 1) makes [lo, lo + pmt_port_guard_size()) of a
+ * new thread's stack inaccessible, so that running off the stack faults
+ * there; lo is a multiple of the size.  The port then reports a fault in
+ * it through pmt_core_stack_fault() (POSIX: a SIGSEGV handler on an
+ * alternate stack, installed while some stack is guarded).  Returns 0, or
+ * nonzero when the system refused (the stack goes unguarded).
+ * pmt_port_guard_set(lo, 0) makes the page readable and writable again
+ * when the thread's slot is freed, and returns 0.  Scheduler locked,
+ * thread context.
+ */
+PMT_HIDDEN size_t pmt_port_guard_size(void);
+PMT_HIDDEN int pmt_port_guard_set(void *lo, int on);
+
+/*
+ * A one-line diagnostic for a person, without the newline (POSIX: to
+ * standard error); the default overflow hook's output.  Any context,
+ * signal handlers included.
+ */
+PMT_HIDDEN void pmt_port_report(const char *msg);
+
+/*
  * Start and stop the periodic tick that calls pmt_core_tick_begin(), at
  * the interval pmt_preempt_start() was given.  Called only between
  * pmt_core_slicing_start() and pmt_core_slicing_stop(), scheduler locked;

@@ -24,6 +24,8 @@ pmt_core_resched(void)
 	pmt_core_lock();
 	why = pmt_core.need_resched;
 	pmt_core.need_resched = 0;
+	if ((why & PMT_RESCHED_STACK) != 0)
+		pmt_stack_resched(); /* returns unless self is stopped */
 	/* A tick also ends the waits whose deadlines have passed. */
 	if ((why & PMT_RESCHED_SLICE) != 0)
 		pmt_wait_poll();
@@ -46,8 +48,9 @@ pmt_core_resched(void)
 /* Interrupt context (the tick's handler), on the interrupted thread's
  * stack. */
 int
-pmt_core_tick_begin(void)
+pmt_core_tick_begin(const void *sp)
 {
+	pmt_stack_tick(sp);
 	pmt_core.stats.ticks++;
 	pmt_core.need_resched |= PMT_RESCHED_SLICE;
 	return pmt_core.preempt_count == 0 && pmt_core.fast == 0;

@@ -17,9 +17,9 @@ pmt_sched_remove(struct pmt_thread *t)
 
 	while (*link != t) {
 		if (*link == NULL)
-			pmt_port_panic(
-			    "libpmt: a ready thread is missing from "
-			    "its ready queue (scheduler state corrupted)");
+			pmt_thread_panic(t, "is ready but missing from its "
+			                    "ready queue (scheduler state "
+			                    "corrupted)");
 		prev = *link;
 		link = &prev->next;
 	}
@@ -50,6 +50,7 @@ pmt_core_switch_resume(unsigned long key)
 	unsigned own;
 	int result;
 
+	pmt_fiber_arrive(pmt_core.current);
 	pmt_port_switch_leave(key);
 	/*
 	 * pmt_sched_switch_end() and pmt_core_unlock() in one store: the lock
@@ -73,6 +74,7 @@ pmt_core_switch_resume(unsigned long key)
 void
 pmt_core_thread_begin(void)
 {
+	pmt_fiber_begin();
 	pmt_port_thread_begin();
 	pmt_core_unlock();
 }

@@ -10,6 +10,8 @@
 #define PMT_SCHED_H
 
 #include "core.h"
+#include "fiber.h"
+#include "stack.h"
 
 static inline void
 pmt_sched_mark(unsigned prio)
@@ -95,12 +97,15 @@ pmt_sched_slice_check(void)
  * queue, a wait, or nowhere when it has finished) and set its state.
  * Scheduler locked once by the library, plus the leaving thread's
  * pmt_preempt_disable() nesting, which stays in its nopreempt: the lock is
- * exactly 1 across the switch.
+ * exactly 1 across the switch.  The leaving thread's stack is checked
+ * here (stack.h); one found overflowed is stopped for good, and the
+ * switch goes on.
  */
 static inline struct pmt_thread *
 pmt_sched_switch_begin(struct pmt_thread *next)
 {
 	struct pmt_thread *prev = pmt_core.current;
+	unsigned char here; /* its address: where prev's stack is in use */
 
 	next->state = PMT_RUNNING;
 	if (next == prev)
@@ -111,6 +116,8 @@ pmt_sched_switch_begin(struct pmt_thread *next)
 	pmt_core.current = next;
 	/* A pending slice or wake-up was for the thread leaving. */
 	pmt_core.need_resched = 0;
+	if (__builtin_expect(pmt_stack_broken(prev, (uintptr_t)&here), 0))
+		pmt_stack_switch_fail(prev, (uintptr_t)&here);
 	pmt_core.stats.switches++;
 	pmt_sched_slice_check();
 	return prev;
@@ -125,8 +132,9 @@ pmt_sched_switch_end(void)
 }
 
 /* Scheduler locked.  Switches to next; returns when the caller is
- * switched back to. */
-static inline void
+ * switched back to.  Always inline: a call would return by a ret after
+ * the switch, which the return-stack predictor gets wrong. */
+static inline __attribute__((always_inline)) void
 pmt_sched_switch(struct pmt_thread *next)
 {
 	struct pmt_thread *prev = pmt_sched_switch_begin(next);
@@ -135,7 +143,9 @@ pmt_sched_switch(struct pmt_thread *next)
 	if (prev == NULL)
 		return;
 	key = pmt_port_switch_enter();
+	pmt_fiber_leave(prev, next);
 	pmt_arch_switch(&prev->sp, next->sp);
+	pmt_fiber_arrive(prev);
 	pmt_port_switch_leave(key);
 	pmt_sched_switch_end();
 }
@@ -157,6 +167,7 @@ static inline int
 pmt_sched_switch_return(struct pmt_thread *next)
 {
 	struct pmt_thread *prev = pmt_sched_switch_begin(next);
+	unsigned long key;
 
 	if (prev == NULL) {
 		int result = next->wait_result;
@@ -165,8 +176,9 @@ pmt_sched_switch_return(struct pmt_thread *next)
 		pmt_core_unlock();
 		return result;
 	}
-	return pmt_arch_switch_return(
-	    &prev->sp, next->sp, pmt_port_switch_enter());
+	key = pmt_port_switch_enter();
+	pmt_fiber_leave(prev, next);
+	return pmt_arch_switch_return(&prev->sp, next->sp, key);
 }
 
 /*

@@ -60,10 +60,19 @@ slot_free(struct pmt_thread *t)
 	unsigned slot = slot_of(t);
 
 	t->state = PMT_FREE;
-	if (t->stack_lo != NULL)
+	if (t->stack_lo != NULL) {
+		pmt_stack_release(t);
 		pmt_port_stack_deregister(t->stack_handle);
+	}
 	t->stack_lo = t->stack_hi = NULL;
 	pmt_core.used[slot / 64] &= ~((uint64_t)1 << (slot % 64));
+}
+
+/* Scheduler locked: slot_free() for stack.h. */
+void
+pmt_thread_free(struct pmt_thread *t)
+{
+	slot_free(t);
 }
 
 /* Scheduler locked.  Does [lo, hi) overlap the stack of a thread that has
@@ -79,7 +88,7 @@ stack_in_use(const unsigned char *lo, const unsigned char *hi)
 		for (bits = pmt_core.used[w]; bits != 0; bits &= bits - 1) {
 			t = &pmt_core.threads[w * 64 +
 			                      (unsigned)__builtin_ctzll(bits)];
-			if (lo < t->stack_hi && t->stack_lo < hi)
+			if (lo < t->stack_hi && pmt_stack_base(t) < hi)
 				return 1;
 		}
 	}
@@ -122,9 +131,9 @@ pmt_spawn(pmt_t *tid, void *(*entry)(void *), void *arg, void *stack,
 	t->wait_kind = PMT_WAIT_NONE;
 	t->entry = entry;
 	t->value = arg;
-	t->stack_lo = lo;
-	t->stack_hi = lo + size;
+	t->name = NULL;
 	t->stack_handle = pmt_port_stack_register(stack, size);
+	pmt_stack_prepare(t, stack, size);
 	t->prio = t->base_prio = (uint8_t)prio;
 	t->detached = 0;
 	t->nopreempt = 0;
@@ -148,7 +157,7 @@ static void
 abandon_mutexes(struct pmt_thread *self)
 {
 	while (self->held != NULL)
-		pmt_mutex_release(self->held, PMT_EOWNERDEAD);
+		pmt_mutex_release(self->held, self, PMT_EOWNERDEAD);
 }
 
 /* Thread context; returns only on failure. */
@@ -161,6 +170,7 @@ pmt_exit(void *retval)
 		return PMT_ENOINIT;
 
 	pmt_core_lock();
+	pmt_stack_exit_check();
 	abandon_mutexes(self);
 	self->value = retval;
 	self->state = PMT_DONE;
@@ -177,13 +187,13 @@ pmt_exit(void *retval)
 			pmt_port_exit();
 		/* Every thread left is blocked and nothing can wake one. */
 		if (pmt_wait_break_deadlock() != 0)
-			pmt_port_panic("libpmt: threads are alive but none is "
-			               "ready or blocked (scheduler state "
-			               "corrupted)");
+			pmt_thread_panic(self,
+			    "finished while threads are alive but none is "
+			    "ready or blocked (scheduler state corrupted)");
 	}
 	pmt_sched_switch(next);
-	pmt_port_panic("libpmt: a finished thread was resumed "
-	               "(scheduler state corrupted)");
+	pmt_thread_panic(self, "was resumed after it finished "
+	                       "(scheduler state corrupted)");
 }
 
 /* Scheduler locked.  Finds the thread tid names for pmt_join() or
@@ -233,11 +243,13 @@ pmt_timedjoin(pmt_t tid, void **retval, pmt_time_t deadline)
 		pmt_core_unlock();
 		return error;
 	}
-	if (retval != NULL)
+	/* A thread stopped for a stack overflow has no value. */
+	error = (t->stack_flags & PMT_STACK_OVERFLOWED) ? PMT_ESTACKOVF : 0;
+	if (retval != NULL && error == 0)
 		*retval = t->value;
 	slot_free(t);
 	pmt_core_unlock();
-	return 0;
+	return error;
 }
 
 /* Thread context. */

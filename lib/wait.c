@@ -79,7 +79,7 @@ queue_of(const struct pmt_thread *t)
 
 /* Scheduler locked. */
 void
-pmt_wait_cancel(struct pmt_thread *t, int result)
+pmt_wait_unlink(struct pmt_thread *t)
 {
 	struct pmt_thread **queue = queue_of(t);
 	unsigned kind = t->wait_kind;
@@ -89,10 +89,23 @@ pmt_wait_cancel(struct pmt_thread *t, int result)
 		pmt_waitq_remove(queue, t);
 	if (kind == PMT_WAIT_JOIN)
 		((struct pmt_thread *)obj)->joiner = NULL;
-	pmt_wait_wake(t, result);
+	if (t->deadline != PMT_TIME_NEVER) {
+		pmt_wait_timed_remove(t);
+		t->deadline = PMT_TIME_NEVER;
+	}
+	t->wait_kind = PMT_WAIT_NONE;
+	t->wait_obj = NULL;
 	/* One waiter fewer: the owner may inherit less now. */
 	if (kind == PMT_WAIT_MUTEX)
 		pmt_mutex_waiters_changed(obj);
+}
+
+/* Scheduler locked. */
+void
+pmt_wait_cancel(struct pmt_thread *t, int result)
+{
+	pmt_wait_unlink(t);
+	pmt_wait_wake(t, result);
 }
 
 /* Scheduler locked. */

@@ -88,8 +88,13 @@ pmt_wait_wake(struct pmt_thread *t, int result)
 	pmt_sched_push_tail(t);
 }
 
-/* Ends t's wait from outside (timeout, deadlock): takes it off whatever it
- * waits on, updating inherited priorities, then pmt_wait_wake(). */
+/* Takes a BLOCKED t off whatever it waits on (its wait queue, a joined
+ * thread, the list of deadlines), updating inherited priorities; t stays
+ * BLOCKED, on no queue. */
+PMT_HIDDEN void pmt_wait_unlink(struct pmt_thread *t);
+
+/* Ends t's wait from outside (timeout, deadlock): pmt_wait_unlink(), then
+ * pmt_wait_wake(). */
 PMT_HIDDEN void pmt_wait_cancel(struct pmt_thread *t, int result);
 
 /* Wakes every waiter whose deadline is at or before now. */

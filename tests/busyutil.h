@@ -11,9 +11,10 @@
 #include "testutil.h"
 
 /* A run that preemption does not move along gives up after this long and
- * says so; the tcase timeouts are far above it. */
-#define GIVE_UP_MS 5000
-#define TIMEOUT 30
+ * says so; the tcase timeouts are far above it.  Both are longer under
+ * Valgrind. */
+#define GIVE_UP_MS (5000 * TEST_SLOWDOWN)
+#define TIMEOUT (30 * TEST_SLOWDOWN)
 
 static volatile int stop;    /* busy threads: leave the loop */
 static volatile int gave_up; /* a thread reached the deadline */

@@ -2,8 +2,9 @@
 /* Copyright (c) 2026 The libpmt authors */
 /*
  * check_context.c - unit tests of the per-thread execution context kept
- * across switches: errno, and on x86_64 the rounding mode, the MXCSR
- * control bits and the x87 control word.
+ * across switches: errno, on x86_64 the rounding mode, the MXCSR control
+ * bits and the x87 control word, and in a build with AddressSanitizer
+ * its idea of the running thread's stack.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -419,6 +420,109 @@ START_TEST(test_new_thread_inherits_fp_state_of_spawn_time)
 END_TEST
 #endif /* __x86_64__ */
 
+#if TEST_ASAN
+/* ---------------------------------------------------------------- ASan */
+
+/*
+ * In a build with AddressSanitizer: it is told of every switch
+ * (lib/fiber.h), so it knows the stack of whichever thread runs, and it
+ * keeps each thread's fake stack (where locals live when it looks for use
+ * after return, as make check asks) apart.  Two threads, on the lowest
+ * stacks of the pool, keep a local array across many yields; after each
+ * yield they check that ASan knows their stack and then call functions
+ * with locals of their own.  A call that does not return, which that
+ * check prepares for, lets ASan reclaim the fake frames of locals below
+ * the stack pointer: with one fake stack for all threads, those of the
+ * thread parked lower down would go, and its array with them.
+ */
+#define NASAN 2
+#define ASAN_TURNS 50
+#define ASAN_WORDS 32
+
+static unsigned long asan_blind[NASAN + 1], asan_lost[NASAN];
+
+static void __attribute__((noinline))
+fill_words(volatile unsigned long *w, unsigned long seed)
+{
+	int i;
+
+	for (i = 0; i < ASAN_WORDS; i++)
+		w[i] = seed + (unsigned long)i;
+}
+
+/* How many of the words lost their value. */
+static unsigned long __attribute__((noinline))
+lost_words(const volatile unsigned long *w, unsigned long seed)
+{
+	unsigned long lost = 0;
+	int i;
+
+	for (i = 0; i < ASAN_WORDS; i++)
+		if (w[i] != seed + (unsigned long)i)
+			lost++;
+	return lost;
+}
+
+/* Takes fake frames of the size the threads' arrays take. */
+static unsigned long __attribute__((noinline))
+use_fake_frames(unsigned long seed)
+{
+	volatile unsigned long w[ASAN_WORDS];
+
+	fill_words(w, seed);
+	return lost_words(w, seed);
+}
+
+static void *
+keep_locals(void *arg)
+{
+	int me = (int)(uintptr_t)arg, i;
+	unsigned long seed = 1000u * (unsigned long)(me + 1);
+	volatile unsigned long words[ASAN_WORDS];
+
+	if (!test_asan_knows_my_stack())
+		asan_blind[me]++;
+	fill_words(words, seed);
+	for (i = 0; i < ASAN_TURNS; i++) {
+		pmt_yield();
+		if (!test_asan_knows_my_stack())
+			asan_blind[me]++;
+		asan_lost[me] += use_fake_frames(seed + 7);
+		asan_lost[me] += lost_words(words, seed);
+	}
+	return NULL;
+}
+
+START_TEST(test_asan_knows_each_thread_stack_and_keeps_its_locals)
+{
+	pmt_t tids[NASAN];
+	int i;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	/* main: as the process started, then after switches away and back
+	 * (a yield, and a join that waits). */
+	ck_assert(test_asan_knows_my_stack());
+	for (i = 0; i < NASAN; i++)
+		ck_assert_pmt_ok(test_spawn(
+		    &tids[i], keep_locals, PTR(i), i, PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(pmt_yield());
+	if (!test_asan_knows_my_stack())
+		asan_blind[NASAN]++;
+	for (i = 0; i < NASAN; i++)
+		ck_assert_pmt_ok(pmt_join(tids[i], NULL));
+	if (!test_asan_knows_my_stack())
+		asan_blind[NASAN]++;
+	for (i = 0; i <= NASAN; i++)
+		ck_assert_msg(asan_blind[i] == 0,
+		    "thread %d: ASan did not know its stack %lu times", i,
+		    asan_blind[i]);
+	for (i = 0; i < NASAN; i++)
+		ck_assert_msg(asan_lost[i] == 0,
+		    "thread %d: %lu words of its locals lost", i, asan_lost[i]);
+}
+END_TEST
+#endif /* TEST_ASAN */
+
 static Suite *
 context_suite(void)
 {
@@ -433,10 +537,23 @@ context_suite(void)
 
 #if defined(__x86_64__)
 	tc = tcase_create("fp_x86_64");
-	tcase_add_test(tc, test_rounding_mode_is_kept_per_thread_across_yields);
-	tcase_add_test(tc, test_mxcsr_and_x87_control_word_are_kept_per_thread);
+	/* Valgrind's CPU computes as if these were not set. */
+	test_add_unless(tc, test_rounding_mode_is_kept_per_thread_across_yields,
+	    TEST_UNDER_VALGRIND("Valgrind rounds SSE arithmetic to nearest "
+	                        "whatever the rounding mode"));
+	test_add_unless(tc, test_mxcsr_and_x87_control_word_are_kept_per_thread,
+	    TEST_UNDER_VALGRIND("Valgrind keeps neither the x87 precision "
+	                        "control nor MXCSR's flush-to-zero and "
+	                        "denormals-are-zero bits"));
 	tcase_add_test(tc, test_new_thread_inherits_creator_fp_control_state);
 	tcase_add_test(tc, test_new_thread_inherits_fp_state_of_spawn_time);
+	suite_add_tcase(s, tc);
+#endif
+
+#if TEST_ASAN
+	tc = tcase_create("asan");
+	tcase_add_test(
+	    tc, test_asan_knows_each_thread_stack_and_keeps_its_locals);
 	suite_add_tcase(s, tc);
 #endif
 

@@ -29,6 +29,20 @@
 #define LOW (PMT_PRIO_DEFAULT - 6)
 #define HIGH (PMT_PRIO_DEFAULT + 4)
 
+/*
+ * What Valgrind cannot do, for the tests left out under it.  Its CPU
+ * rounds SSE arithmetic to nearest whatever the rounding mode, and it
+ * keeps the FP/SIMD registers of a thread preempted in its tick handler
+ * elsewhere than in the signal frame, so they do not follow the switch.
+ * Its signal return restores the mask it saved itself.
+ */
+#define VALGRIND_FP                                                            \
+	"Valgrind ignores the SSE rounding mode and does not carry FP/SIMD "   \
+	"registers across a switch made inside a signal handler"
+#define VALGRIND_SIGMASK                                                       \
+	"Valgrind's signal return ignores the handler's changes to "           \
+	"uc_sigmask, by which preempted threads keep pmt_sigmask() changes"
+
 static struct pmt_stats
 stats_now(void)
 {
@@ -78,7 +92,7 @@ spawn_on_slice(
  */
 static int nbusy;
 static unsigned long goal;
-static volatile uint64_t ticks_at_goal;
+static volatile uint64_t ticks_at_goal, rotations_at_goal;
 
 static void *
 spin_to_goal(void *arg)
@@ -89,7 +103,12 @@ spin_to_goal(void *arg)
 	while (!stop) {
 		spins[me]++;
 		if (test_turn(me) && test_min_turns(0, nbusy) >= goal) {
-			ticks_at_goal = ticks_now();
+			struct pmt_stats st;
+
+			if (pmt_stats(&st) == 0) {
+				ticks_at_goal = st.ticks;
+				rotations_at_goal = st.preemptions;
+			}
 			stop = 1;
 		}
 		overdue(++pass);
@@ -122,7 +141,9 @@ START_TEST(test_two_busy_threads_take_turns_under_1ms_tick)
 END_TEST
 
 /* Round robin: n threads each get goal turns in about n * goal ticks;
- * twice that, plus slack, is the bound. */
+ * twice that, plus slack, is the bound.  Under Valgrind most ticks land
+ * inside the scheduler lock and fold into one rotation (see the 100 000
+ * tick test below), so there the bound is on the rotations. */
 START_TEST(test_n_busy_threads_all_progress_within_bounded_ticks)
 {
 	pmt_t tids[8];
@@ -139,7 +160,9 @@ START_TEST(test_n_busy_threads_all_progress_within_bounded_ticks)
 	assert_no_give_up();
 	ck_assert_uint_ge(test_min_turns(0, n), goal);
 	ck_assert_uint_gt(ticks_at_goal, 0);
-	ck_assert_uint_le(ticks_at_goal, 2 * (uint64_t)n * goal + 8);
+	ck_assert_uint_le(
+	    test_on_valgrind() ? rotations_at_goal : ticks_at_goal,
+	    2 * (uint64_t)n * goal + 8);
 }
 END_TEST
 
@@ -225,10 +248,11 @@ END_TEST
 
 /*
  * Two busy threads at the shortest interval until 100 000 ticks have
- * come, then until each has had 5 more turns.
+ * come, then until each has had 5 more turns.  Under Valgrind, which
+ * delivers far fewer ticks a second, 10 000.
  */
-#define MANY_TICKS 100000
-#define MANY_GIVE_UP_MS 40000
+#define MANY_TICKS (test_on_valgrind() ? 10000u : 100000u)
+#define MANY_GIVE_UP_MS (40000 * TEST_SLOWDOWN)
 static volatile int many_reached;
 static volatile unsigned long turns_at_many[2];
 
@@ -273,8 +297,16 @@ START_TEST(test_preemption_still_works_after_100000_ticks)
 	ck_assert_uint_ge(st.ticks, MANY_TICKS);
 	ck_assert_uint_ge(test_turns[0], turns_at_many[0] + 5);
 	ck_assert_uint_ge(test_turns[1], turns_at_many[1] + 5);
-	/* Nearly every tick rotated the pair. */
-	ck_assert_uint_ge(st.preemptions, MANY_TICKS / 2);
+	/*
+	 * Nearly every tick rotated the pair.  Not so under Valgrind, which
+	 * delivers a signal only at a system call or between blocks of
+	 * translated code: most ticks land at the system calls a switch
+	 * makes under the scheduler lock (measured: 78% of the ticks came
+	 * with the lock held, against 2% natively), and the ticks a lock
+	 * defers fold into the one rotation its end makes.
+	 */
+	if (!test_on_valgrind())
+		ck_assert_uint_ge(st.preemptions, MANY_TICKS / 2);
 }
 END_TEST
 
@@ -876,19 +908,20 @@ spin_until_pile_end(void *arg)
 	return NULL;
 }
 
-/* How deep the stack [lo, lo + size) was written below its top. */
+/* How deep the stack [lo, lo + size) was written below its top; its
+ * lowest 8 bytes hold the library's guard value (pmt_stack_info(3)). */
 static size_t
 stack_used(const unsigned char *lo, size_t size)
 {
-	size_t i = 0;
+	size_t i = 8;
 
 	while (i < size && lo[i] == PILE_FILL)
 		i++;
 	return size - i;
 }
 
-/* The two signal frames and 4 KiB that pmt_stack_min() is made of, before
- * its PMT_STACK_MIN floor. */
+/* The two signal frames and 4 KiB (8 KiB with AddressSanitizer) that
+ * pmt_stack_min() is made of, before its PMT_STACK_MIN floor. */
 static size_t
 tick_frames_budget(void)
 {
@@ -901,7 +934,7 @@ tick_frames_budget(void)
 	if (frame == 0)
 		frame = MINSIGSTKSZ;
 #endif
-	return 2 * frame + 4096;
+	return 2 * frame + (TEST_ASAN ? 2 * 4096 : 4096);
 }
 
 START_TEST(test_ticks_never_pile_up_beyond_two_frames)
@@ -922,8 +955,10 @@ START_TEST(test_ticks_never_pile_up_beyond_two_frames)
 	ck_assert_pmt_ok(pmt_preempt_start(PMT_PREEMPT_MIN_USEC, 0));
 	join_all(tids, 2);
 	ck_assert_pmt_ok(pmt_preempt_stop());
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
+		test_stack_reclaim(test_stack_slice((size_t)i, size), size);
 		used[i] = stack_used(test_stack_slice((size_t)i, size), size);
+	}
 	for (i = 0; i < 2; i++) {
 		ck_assert_uint_gt(used[i], 0);
 		ck_assert_msg(used[i] <= budget,
@@ -934,6 +969,58 @@ START_TEST(test_ticks_never_pile_up_beyond_two_frames)
 	}
 }
 END_TEST
+
+#if TEST_ASAN
+/* ---------------------------------------------------------------- asan */
+
+/*
+ * In a build with AddressSanitizer: it knows the stack of a thread that a
+ * tick switched to inside its handler (lib/fiber.h).  Two busy threads
+ * check on each turn after their first, which a tick gave them.
+ */
+#define NLOOK 2
+static volatile unsigned long look_checks[NLOOK], look_blind[NLOOK];
+
+static void *
+spin_and_look(void *arg)
+{
+	int me = (int)(uintptr_t)arg;
+	unsigned long pass = 0;
+
+	while (!stop) {
+		if (test_turn(me) && test_turns[me] > 1) {
+			look_checks[me]++;
+			if (!test_asan_knows_my_stack())
+				look_blind[me]++;
+			if (test_min_turns(0, NLOOK) >= 10)
+				stop = 1;
+		}
+		overdue(++pass);
+	}
+	return NULL;
+}
+
+START_TEST(test_asan_knows_the_stack_of_threads_resumed_by_a_tick)
+{
+	pmt_t tids[NLOOK];
+	int i;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	deadline = test_deadline_ms(GIVE_UP_MS);
+	spawn_all(tids, NLOOK, spin_and_look, LOW);
+	ck_assert_pmt_ok(pmt_preempt_start(500, 0));
+	join_all(tids, NLOOK);
+	ck_assert_pmt_ok(pmt_preempt_stop());
+	assert_no_give_up();
+	for (i = 0; i < NLOOK; i++) {
+		ck_assert_uint_ge(look_checks[i], 9);
+		ck_assert_msg(look_blind[i] == 0,
+		    "thread %d: ASan did not know its stack %lu times of %lu",
+		    i, look_blind[i], look_checks[i]);
+	}
+}
+END_TEST
+#endif /* TEST_ASAN */
 
 /* ---------------------------------------------------------------- read */
 
@@ -1513,19 +1600,26 @@ preempt_suite(void)
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_test(tc,
 	    test_threads_parked_by_tick_or_yield_and_new_ones_resume_intact);
-	tcase_add_test(
-	    tc, test_rounding_modes_stay_per_thread_and_exact_under_100us_tick);
+	test_add_unless(tc,
+	    test_rounding_modes_stay_per_thread_and_exact_under_100us_tick,
+	    TEST_UNDER_VALGRIND(VALGRIND_FP));
 	tcase_add_test(tc, test_errno_is_kept_per_thread_under_preemption);
-	tcase_add_test(
-	    tc, test_sigmask_change_survives_threads_parked_in_tick_handler);
+	test_add_unless(tc,
+	    test_sigmask_change_survives_threads_parked_in_tick_handler,
+	    TEST_UNDER_VALGRIND(VALGRIND_SIGMASK));
 	tcase_add_test(
 	    tc, test_blocked_read_lets_others_run_and_restarts_after_ticks);
+#if TEST_ASAN
+	tcase_add_test(
+	    tc, test_asan_knows_the_stack_of_threads_resumed_by_a_tick);
+#endif
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mask_race");
 	tcase_set_timeout(tc, TIMEOUT);
-	tcase_add_test(
-	    tc, test_sigmask_change_survives_ticks_nested_in_the_tick_handler);
+	test_add_unless(tc,
+	    test_sigmask_change_survives_ticks_nested_in_the_tick_handler,
+	    TEST_UNDER_VALGRIND(VALGRIND_SIGMASK));
 	suite_add_tcase(s, tc);
 
 	/* KNOWN LIBRARY BUG: fails until ticks stop piling up (see above). */

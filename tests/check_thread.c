@@ -421,6 +421,7 @@ START_TEST(test_main_exit_leaves_others_running)
 	ck_assert_pmt_ok(test_spawn(&t2, yield_n, PTR(2), 1, PMT_PRIO_DEFAULT));
 	ck_assert_pmt_ok(pmt_detach(t1));
 	test_log('M');
+	test_leak_check_now();
 	pmt_exit(NULL);
 	ck_abort_msg("pmt_exit() returned on the main thread");
 }
@@ -445,6 +446,7 @@ START_TEST(test_process_exits_after_last_thread_with_atexit_handlers)
 	ck_assert_int_eq(atexit(report_order), 0);
 	ck_assert_pmt_ok(test_spawn(&t, yield_n, PTR(1), 0, 1));
 	test_log('M');
+	test_leak_check_now();
 	pmt_exit(NULL);
 	ck_abort_msg("pmt_exit() returned on the main thread");
 }

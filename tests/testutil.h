@@ -9,13 +9,35 @@
 #ifndef PMT_TESTUTIL_H
 #define PMT_TESTUTIL_H
 
+#include <config.h>
+
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <check.h>
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#include <valgrind/memcheck.h>
+#endif
+
+/* TEST_ASAN: built with AddressSanitizer (./configure --enable-sanitizers). */
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#ifdef TEST_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/lsan_interface.h>
+#else
+#define TEST_ASAN 0
+#endif
 
 #include <pmt.h>
 
@@ -187,6 +209,106 @@ test_skip_without_preemption(void)
 	printf("SKIP: built without preemption (PMT_ENOSYS)\n");
 	return 77;
 }
+
+/*
+ * Valgrind (make check-valgrind).  memcheck runs the program on an
+ * emulated CPU and delivers signals itself, and a few things some tests
+ * check are beyond its emulation; those tests are left out under it, each
+ * with a line that says why.  Tests that run until a fixed number of
+ * events have come use fewer events under it (it delivers ticks at a few
+ * hundred to a few thousand a second), and the deadlines that bound a
+ * broken run are longer; what they assert stays the same.
+ */
+static inline int
+test_on_valgrind(void)
+{
+#ifdef HAVE_VALGRIND_VALGRIND_H
+	return RUNNING_ON_VALGRIND != 0;
+#else
+	return 0;
+#endif
+}
+
+/* How many times slower than native a run may be: deadlines that bound
+ * a broken run are this much longer. */
+#define TEST_SLOWDOWN (test_on_valgrind() ? 4 : 1)
+
+/* why, when under Valgrind; NULL otherwise: for test_add_unless(). */
+#define TEST_UNDER_VALGRIND(why) (test_on_valgrind() ? (why) : NULL)
+
+/*
+ * tcase_add_test(tc, tf), unless why is a reason not to run tf here
+ * (not NULL): then a line "SKIP: tf: why" says so.  Called while the
+ * suite is built, before any test forks.
+ */
+#define test_add_unless(tc, tf, why)                                           \
+	do {                                                                   \
+		const char *test_why_ = (why);                                 \
+		if (test_why_ == NULL) {                                       \
+			tcase_add_test((tc), tf);                              \
+		} else {                                                       \
+			printf("SKIP: %s: %s\n", #tf, test_why_);              \
+			fflush(stdout);                                        \
+		}                                                              \
+	} while (0)
+
+/*
+ * The memory of stack [lo, lo + size), whose thread has been joined, is
+ * the test's to read again.  Valgrind marks the part of a stack that a
+ * thread's frames used and left as inaccessible (below the stack
+ * pointer); a test that reads a stack back to see how deep it was written
+ * says first that it does so on purpose.  Nothing outside Valgrind.
+ */
+static inline void
+test_stack_reclaim(const void *lo, size_t size)
+{
+#ifdef HAVE_VALGRIND_VALGRIND_H
+	VALGRIND_MAKE_MEM_DEFINED(lo, size);
+#else
+	(void)lo;
+	(void)size;
+#endif
+}
+
+/*
+ * AddressSanitizer's leak check now, rather than at exit, for a test whose
+ * main thread ends with pmt_exit().  The check at exit scans the stack of
+ * the thread that ends the process, not the main thread's, which is where
+ * Check keeps what it allocated; a finished thread's stack is dead to it,
+ * as it is to the program.  Nothing outside a sanitized build.
+ */
+static inline void
+test_leak_check_now(void)
+{
+#if TEST_ASAN
+	__lsan_do_leak_check();
+#endif
+}
+
+#if TEST_ASAN
+/*
+ * Does AddressSanitizer know the stack the caller runs on (lib/fiber.h)?
+ * Before a call that does not return, ASan clears its marks from the
+ * stack pointer to the top of the stack it believes the program is on;
+ * with a wrong idea of that stack it clears nothing, or the wrong memory.
+ * This marks a word of the caller's frame (its saved frame pointer, which
+ * no checked access reads), has ASan prepare for such a call, and
+ * reports whether the mark went; it removes the mark either way.
+ */
+static inline int
+test_asan_cleared(void *mark)
+{
+	int poisoned;
+
+	__asan_poison_memory_region(mark, sizeof(void *));
+	__asan_handle_no_return();
+	poisoned = __asan_address_is_poisoned(mark);
+	__asan_unpoison_memory_region(mark, sizeof(void *));
+	return !poisoned;
+}
+
+#define test_asan_knows_my_stack() test_asan_cleared(__builtin_frame_address(0))
+#endif
 
 /*
  * Suite runner for main(): fork mode, so that every test gets a fresh

@@ -18,6 +18,9 @@
 #ifdef HAVE_VALGRIND_VALGRIND_H
 #include <valgrind/valgrind.h>
 #endif
+#ifdef PMT_SANITIZE_ADDRESS
+#include <sanitizer/asan_interface.h>
+#endif
 
 #include <pmt.h>
 
@@ -56,11 +59,23 @@ signal_frame_size(void)
 }
 
 /*
+ * The C frames of a preempted thread: the handler's and the scheduler's.
+ * AddressSanitizer's red zones and its interceptors (of sigprocmask() in
+ * the switch bracket) make them deeper: measured on x86_64, about 6 KiB
+ * against 1.6 KiB without it.
+ */
+#ifdef PMT_SANITIZE_ADDRESS
+#define C_FRAMES (2 * 4096)
+#else
+#define C_FRAMES 4096
+#endif
+
+/*
  * Any context.  A preempted thread holds a kernel signal frame plus the
  * handler's and the scheduler's frames.  The tick is blocked while its
  * handler runs, so ticks do not stack frames; twice the frame leaves room
  * for a user's own signal handler interrupted by a tick.  Plus 4 KiB for
- * the C frames, never below PMT_STACK_MIN.
+ * the C frames (8 KiB in a sanitized build), never below PMT_STACK_MIN.
  */
 size_t
 pmt_port_stack_min(void)
@@ -71,7 +86,7 @@ pmt_port_stack_min(void)
 	if (frame == 0)
 		frame = MINSIGSTKSZ;
 #endif
-	min = 2 * frame + 4096;
+	min = 2 * frame + C_FRAMES;
 	min = (min + PMT_STACK_ALIGN - 1) / PMT_STACK_ALIGN * PMT_STACK_ALIGN;
 	return min < PMT_STACK_MIN ? PMT_STACK_MIN : min;
 }
@@ -81,6 +96,14 @@ pmt_port_stack_min(void)
 unsigned
 pmt_port_stack_register(void *lo, size_t size)
 {
+#ifdef PMT_SANITIZE_ADDRESS
+	/*
+	 * A stack used before may keep the poisoned red zones of frames its
+	 * last thread never returned from (pmt_exit() called deep down): the
+	 * new thread's frames would look like overflows into them.
+	 */
+	__asan_unpoison_memory_region(lo, size);
+#endif
 #ifdef HAVE_VALGRIND_VALGRIND_H
 	return VALGRIND_STACK_REGISTER(lo, (char *)lo + size);
 #else
@@ -113,6 +136,22 @@ void
 pmt_port_exit(void)
 {
 	exit(0);
+}
+
+/* Any context: one write(), so that the line is not split. */
+void
+pmt_port_report(const char *msg)
+{
+	char line[512];
+	size_t n = strlen(msg);
+	ssize_t w;
+
+	if (n > sizeof line - 1)
+		n = sizeof line - 1;
+	memcpy(line, msg, n);
+	line[n++] = '\n';
+	w = write(STDERR_FILENO, line, n);
+	(void)w;
 }
 
 /* Any context: async-signal-safe output, then abort(). */

@@ -148,10 +148,17 @@ on_tick(int signo, siginfo_t *info, void *ucontext)
 	int saved_errno = errno;
 	ucontext_t *uc = ucontext;
 
+	/* The handler runs on the interrupted thread's stack, below the
+	 * signal frame: how deep the stack is in use now, for its check.
+	 * Unknown if the tick interrupted a handler on an alternate stack. */
+	const void *sp = &saved_errno;
+
 	(void)signo;
 	(void)info;
+	if ((uc->uc_stack.ss_flags & SS_ONSTACK) != 0)
+		sp = NULL;
 	pmt_posix_in_tick = 1;
-	if (pmt_core_tick_begin() && (!tick.safepc || pc_in_program(uc)))
+	if (pmt_core_tick_begin(sp) && (!tick.safepc || pc_in_program(uc)))
 		pmt_core_resched();
 	/* Blocked still (or again, if this thread was switched back to):
 	 * the return below unblocks it. */
