@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /* Copyright (c) 2026 The libpmt authors */
 /*
- * pmt-bench.c - measures libpmt's thread switch and thread creation
- * against glibc ucontext and POSIX threads in one run, measures what timer
- * preemption costs, and compares the results with libpmt's performance
- * targets.
+ * pmt-bench.c - measures libpmt's thread switch, thread creation and
+ * synchronisation against glibc ucontext and POSIX threads in one run,
+ * measures what timer preemption costs and how late sleepers wake, and
+ * compares the results with libpmt's performance targets.
  *
  * Every measurement is repeated in several rounds; the rounds interleave
  * the measurements, so a slow spell of the machine hits all of them alike,
@@ -21,6 +21,16 @@
  * tick to the next thread running, pooled over the rounds, and the same
  * gap for an empty signal handler; pmt_yield()
  * with the 1 ms timer running; and the ticks one busy thread alone takes.
+ *
+ * Synchronisation: uncontended mutex lock+unlock and semaphore post+wait
+ * against glibc's; a mutex handed back and forth between two threads, a
+ * semaphore ping-pong and a mutex+condition ping-pong, against POSIX
+ * threads pinned to one CPU, and in pmt_yield()s; a post that readies a
+ * higher-priority waiter, to that waiter running (timed post by post, and
+ * as a round trip); and how late pmt_sleep_until() returns after a 1 ms
+ * deadline, idle cooperatively, idle with the 1 ms timer running, and
+ * with the timer and a busy thread below the sleeper (percentiles pooled
+ * over the rounds).
  *
  * --csv prints the summary table as CSV instead of the full report: one
  * row per measurement, times in ns, except the row marked "(count)".
@@ -70,6 +80,9 @@ PMT_STACK_DEFINE(uc_stack, STACK_SIZE);
 #define TARGET_PREEMPT_PCT 2.0       /* CPU lost to a 1 ms tick, percent */
 #define TARGET_YIELD_TICK_RATIO 1.10 /* pmt_yield, timer on vs off */
 #define TARGET_TICKLESS_TICKS 2      /* "about 0" ticks for a lone thread */
+#define TARGET_MUTEX_NS 5.0          /* uncontended lock+unlock */
+#define TARGET_HANDOFF_YIELDS 2.0    /* contended handoff, in pmt_yield()s */
+#define TARGET_WAKE_NS 100.0         /* post to a higher waiter running */
 
 /* Preemption: threads below main's priority, so that main waits for them
  * in pmt_join() and has no equal for a tick to switch to. */
@@ -146,6 +159,9 @@ sys_check(int error, const char *what)
 		exit(1);
 	}
 }
+
+/* qsort() order of doubles; defined with the driver. */
+static int cmp_double(const void *a, const void *b);
 
 static uint64_t
 pmt_switches(void)
@@ -457,6 +473,424 @@ pthread_create_join(long n)
 	sys_check(pthread_join(driver, NULL), "pthread_join");
 	s.ns = cj.ns;
 	s.ops = (double)n;
+	return s;
+}
+
+/* ------------------------------------------------------------ sync */
+
+/*
+ * libpmt's mutexes, semaphores and conditions, and their glibc peers.
+ * One operation is a lock+unlock or post+wait pair when uncontended, and
+ * one hand-over of the CPU from one thread to the other (one switch, as
+ * for pmt_yield) when two threads take turns.
+ */
+
+static pmt_mutex_t bench_mutex = PMT_MUTEX_INITIALIZER;
+static pmt_sem_t bench_sem = PMT_SEM_INITIALIZER(0, PMT_SEM_VALUE_MAX);
+
+/* One thread, nobody else wants the mutex: no switch, no system call. */
+static struct sample
+pmt_mutex_uncontended(long n)
+{
+	struct sample s;
+	double t0;
+	long i;
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		pmt_check(pmt_mutex_lock(&bench_mutex), "pmt_mutex_lock");
+		pmt_check(pmt_mutex_unlock(&bench_mutex), "pmt_mutex_unlock");
+	}
+	s.ns = now_ns() - t0;
+	s.ops = (double)n;
+	return s;
+}
+
+static struct sample
+pmt_sem_uncontended(long n)
+{
+	struct sample s;
+	double t0;
+	long i;
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		pmt_check(pmt_sem_post(&bench_sem), "pmt_sem_post");
+		pmt_check(pmt_sem_wait(&bench_sem), "pmt_sem_wait");
+	}
+	s.ns = now_ns() - t0;
+	s.ops = (double)n;
+	return s;
+}
+
+/*
+ * Contended mutex: main and a partner of its priority pass the mutex back
+ * and forth.  An unlock hands it straight to the waiting partner, which
+ * becomes ready (an equal does not run at once); the lock that follows
+ * finds it owned and blocks, which switches to the partner, whose unlock
+ * and lock do the same the other way.  One unlock+lock is one switch.
+ */
+static void *
+handoff_partner(void *arg)
+{
+	pmt_check(pmt_mutex_lock(&bench_mutex), "pmt_mutex_lock");
+	while (!stop) {
+		pmt_check(pmt_mutex_unlock(&bench_mutex), "pmt_mutex_unlock");
+		pmt_check(pmt_mutex_lock(&bench_mutex), "pmt_mutex_lock");
+	}
+	pmt_check(pmt_mutex_unlock(&bench_mutex), "pmt_mutex_unlock");
+	return arg;
+}
+
+static struct sample
+pmt_mutex_handoff(long n)
+{
+	struct sample s;
+	uint64_t sw0;
+	pmt_t tid;
+	double t0;
+	long i;
+
+	stop = 0;
+	pmt_check(pmt_mutex_lock(&bench_mutex), "pmt_mutex_lock");
+	pmt_check(pmt_spawn(&tid, handoff_partner, NULL, pmt_stack,
+	              sizeof pmt_stack, PMT_PRIO_DEFAULT),
+	    "pmt_spawn");
+	/* The partner starts and waits for the mutex. */
+	pmt_check(pmt_yield(), "pmt_yield");
+	sw0 = pmt_switches();
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		pmt_check(pmt_mutex_unlock(&bench_mutex), "pmt_mutex_unlock");
+		pmt_check(pmt_mutex_lock(&bench_mutex), "pmt_mutex_lock");
+	}
+	s.ns = now_ns() - t0;
+	s.ops = (double)(pmt_switches() - sw0);
+	/* The partner gets the mutex, sees stop and gives it back. */
+	stop = 1;
+	pmt_check(pmt_mutex_unlock(&bench_mutex), "pmt_mutex_unlock");
+	pmt_check(pmt_join(tid, NULL), "pmt_join");
+	return s;
+}
+
+/* Semaphore ping-pong: each post hands its unit to the partner waiting
+ * for it, and the wait that follows blocks and switches to it. */
+static pmt_sem_t sem_ping = PMT_SEM_INITIALIZER(0, 1);
+static pmt_sem_t sem_pong = PMT_SEM_INITIALIZER(0, 1);
+
+static void *
+sem_partner(void *arg)
+{
+	for (;;) {
+		pmt_check(pmt_sem_wait(&sem_pong), "pmt_sem_wait");
+		if (stop)
+			break;
+		pmt_check(pmt_sem_post(&sem_ping), "pmt_sem_post");
+	}
+	return arg;
+}
+
+static struct sample
+pmt_sem_pingpong(long n)
+{
+	struct sample s;
+	uint64_t sw0;
+	pmt_t tid;
+	double t0;
+	long i;
+
+	stop = 0;
+	pmt_check(pmt_spawn(&tid, sem_partner, NULL, pmt_stack,
+	              sizeof pmt_stack, PMT_PRIO_DEFAULT),
+	    "pmt_spawn");
+	pmt_check(pmt_yield(), "pmt_yield");
+	sw0 = pmt_switches();
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		pmt_check(pmt_sem_post(&sem_pong), "pmt_sem_post");
+		pmt_check(pmt_sem_wait(&sem_ping), "pmt_sem_wait");
+	}
+	s.ns = now_ns() - t0;
+	s.ops = (double)(pmt_switches() - sw0);
+	stop = 1;
+	pmt_check(pmt_sem_post(&sem_pong), "pmt_sem_post");
+	pmt_check(pmt_join(tid, NULL), "pmt_join");
+	return s;
+}
+
+/* Mutex and condition ping-pong: a turn variable under the mutex, and a
+ * condition for each side to wait on until the turn is its own. */
+static pmt_mutex_t cond_mutex = PMT_MUTEX_INITIALIZER;
+static pmt_cond_t cond_main = PMT_COND_INITIALIZER;
+static pmt_cond_t cond_partner = PMT_COND_INITIALIZER;
+static int cond_turn; /* 0: main's, 1: the partner's */
+
+static void *
+cond_partner_thread(void *arg)
+{
+	pmt_check(pmt_mutex_lock(&cond_mutex), "pmt_mutex_lock");
+	for (;;) {
+		while (cond_turn != 1 && !stop)
+			pmt_check(pmt_cond_wait(&cond_partner, &cond_mutex),
+			    "pmt_cond_wait");
+		if (stop)
+			break;
+		cond_turn = 0;
+		pmt_check(pmt_cond_signal(&cond_main), "pmt_cond_signal");
+	}
+	pmt_check(pmt_mutex_unlock(&cond_mutex), "pmt_mutex_unlock");
+	return arg;
+}
+
+static struct sample
+pmt_cond_pingpong(long n)
+{
+	struct sample s;
+	uint64_t sw0;
+	pmt_t tid;
+	double t0;
+	long i;
+
+	stop = 0;
+	cond_turn = 0;
+	pmt_check(pmt_spawn(&tid, cond_partner_thread, NULL, pmt_stack,
+	              sizeof pmt_stack, PMT_PRIO_DEFAULT),
+	    "pmt_spawn");
+	pmt_check(pmt_yield(), "pmt_yield");
+	pmt_check(pmt_mutex_lock(&cond_mutex), "pmt_mutex_lock");
+	sw0 = pmt_switches();
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		cond_turn = 1;
+		pmt_check(pmt_cond_signal(&cond_partner), "pmt_cond_signal");
+		while (cond_turn != 0)
+			pmt_check(pmt_cond_wait(&cond_main, &cond_mutex),
+			    "pmt_cond_wait");
+	}
+	s.ns = now_ns() - t0;
+	s.ops = (double)(pmt_switches() - sw0);
+	stop = 1;
+	pmt_check(pmt_cond_signal(&cond_partner), "pmt_cond_signal");
+	pmt_check(pmt_mutex_unlock(&cond_mutex), "pmt_mutex_unlock");
+	pmt_check(pmt_join(tid, NULL), "pmt_join");
+	return s;
+}
+
+/*
+ * Priority wake-up: a partner one priority above main waits on a
+ * semaphore; each post of main's readies it, and it runs before the post
+ * returns.  Its wait then blocks again and main resumes.  One operation
+ * is that round trip; wake_samples also collects, for each post, the time
+ * from just before the post to the partner's first instruction after its
+ * wait, on the same clock.
+ */
+static pmt_sem_t wake_sem = PMT_SEM_INITIALIZER(0, 1);
+static volatile double wake_t0;
+static double *wake_samples;
+static long wake_count, wake_goal;
+
+static void *
+wake_partner(void *arg)
+{
+	for (;;) {
+		pmt_check(pmt_sem_wait(&wake_sem), "pmt_sem_wait");
+		if (wake_count < wake_goal)
+			wake_samples[wake_count++] = now_ns() - wake_t0;
+		if (stop)
+			break;
+	}
+	return arg;
+}
+
+/* Runs the partner for n posts; with timed, each post is timed. */
+static struct sample
+wake_run(long n, int timed)
+{
+	struct sample s;
+	pmt_t tid;
+	double t0;
+	long i;
+
+	stop = 0;
+	/* Higher than main: it runs at once, and waits. */
+	pmt_check(pmt_spawn(&tid, wake_partner, NULL, pmt_stack,
+	              sizeof pmt_stack, PMT_PRIO_DEFAULT + 1),
+	    "pmt_spawn");
+	t0 = now_ns();
+	if (timed) {
+		for (i = 0; i < n; i++) {
+			wake_t0 = now_ns();
+			pmt_check(pmt_sem_post(&wake_sem), "pmt_sem_post");
+		}
+	} else {
+		for (i = 0; i < n; i++)
+			pmt_check(pmt_sem_post(&wake_sem), "pmt_sem_post");
+	}
+	s.ns = now_ns() - t0;
+	s.ops = (double)n;
+	stop = 1;
+	pmt_check(pmt_sem_post(&wake_sem), "pmt_sem_post");
+	pmt_check(pmt_join(tid, NULL), "pmt_join");
+	return s;
+}
+
+static struct sample
+pmt_prio_wakeup(long n)
+{
+	return wake_run(n, 0);
+}
+
+/* Adds wake_per_round timed wake-ups to wake_samples. */
+#define WAKE_SAMPLES_FULL 20000
+#define WAKE_SAMPLES_QUICK 5000
+static long wake_per_round = WAKE_SAMPLES_FULL;
+
+static void
+wake_round(void)
+{
+	wake_goal = wake_count + wake_per_round;
+	(void)wake_run(wake_per_round, 1);
+}
+
+/* What one clock read adds to a timed interval: the median gap between
+ * two reads in a row. */
+static double
+clock_read_ns(void)
+{
+	double v[1001], t;
+	int i;
+
+	for (i = 0; i < 1001; i++) {
+		t = now_ns();
+		v[i] = now_ns() - t;
+	}
+	qsort(v, 1001, sizeof v[0], cmp_double);
+	return v[500];
+}
+
+/* glibc's peers: the same loops on one kernel thread. */
+static pthread_mutex_t pt_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+static struct sample
+pthread_mutex_uncontended(long n)
+{
+	struct sample s;
+	double t0;
+	long i;
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		sys_check(pthread_mutex_lock(&pt_mutex), "pthread_mutex_lock");
+		sys_check(
+		    pthread_mutex_unlock(&pt_mutex), "pthread_mutex_unlock");
+	}
+	s.ns = now_ns() - t0;
+	s.ops = (double)n;
+	return s;
+}
+
+static struct sample
+posix_sem_uncontended(long n)
+{
+	struct sample s;
+	sem_t sem;
+	double t0;
+	long i;
+
+	if (sem_init(&sem, 0, 0) != 0)
+		sys_check(errno, "sem_init");
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		sem_post(&sem);
+		sem_wait_check(&sem);
+	}
+	s.ns = now_ns() - t0;
+	s.ops = (double)n;
+	sem_destroy(&sem);
+	return s;
+}
+
+/* Mutex and condition ping-pong between two pthreads on one CPU. */
+struct condpong {
+	pthread_mutex_t mutex;
+	pthread_cond_t cond[2]; /* each side waits on its own */
+	int turn;
+	pthread_barrier_t start;
+	long n;
+	double ns;
+};
+
+static void
+condpong_side(struct condpong *cp, int me)
+{
+	double t0;
+	long i;
+	int error;
+
+	pin_self();
+	error = pthread_barrier_wait(&cp->start);
+	if (error != PTHREAD_BARRIER_SERIAL_THREAD)
+		sys_check(error, "pthread_barrier_wait");
+	t0 = now_ns();
+	sys_check(pthread_mutex_lock(&cp->mutex), "pthread_mutex_lock");
+	for (i = 0; i < cp->n; i++) {
+		while (cp->turn != me)
+			sys_check(pthread_cond_wait(&cp->cond[me], &cp->mutex),
+			    "pthread_cond_wait");
+		cp->turn = !me;
+		sys_check(
+		    pthread_cond_signal(&cp->cond[!me]), "pthread_cond_signal");
+	}
+	sys_check(pthread_mutex_unlock(&cp->mutex), "pthread_mutex_unlock");
+	if (me == 0)
+		cp->ns = now_ns() - t0;
+}
+
+static void *
+condpong_thread(void *arg)
+{
+	struct condpong *cp = arg;
+
+	condpong_side(cp, 1);
+	return NULL;
+}
+
+static void *
+condpong_main(void *arg)
+{
+	struct condpong *cp = arg;
+
+	condpong_side(cp, 0);
+	return NULL;
+}
+
+static struct sample
+pthread_cond_pingpong(long n)
+{
+	struct condpong cp;
+	struct sample s;
+	pthread_t a, b;
+
+	cp.n = n;
+	cp.turn = 0;
+	sys_check(pthread_mutex_init(&cp.mutex, NULL), "pthread_mutex_init");
+	sys_check(pthread_cond_init(&cp.cond[0], NULL), "pthread_cond_init");
+	sys_check(pthread_cond_init(&cp.cond[1], NULL), "pthread_cond_init");
+	sys_check(
+	    pthread_barrier_init(&cp.start, NULL, 2), "pthread_barrier_init");
+	sys_check(
+	    pthread_create(&a, NULL, condpong_main, &cp), "pthread_create");
+	sys_check(
+	    pthread_create(&b, NULL, condpong_thread, &cp), "pthread_create");
+	sys_check(pthread_join(a, NULL), "pthread_join");
+	sys_check(pthread_join(b, NULL), "pthread_join");
+	pthread_barrier_destroy(&cp.start);
+	pthread_cond_destroy(&cp.cond[0]);
+	pthread_cond_destroy(&cp.cond[1]);
+	pthread_mutex_destroy(&cp.mutex);
+	s.ns = cp.ns;
+	/* Each side hands the turn over n times. */
+	s.ops = 2.0 * (double)n;
 	return s;
 }
 
@@ -823,6 +1257,77 @@ tickless(void)
 	}
 }
 
+/* ------------------------------------------------------------ sleeps */
+
+/*
+ * pmt_sleep() wake-up: main sleeps 1 ms again and again, each time until
+ * a deadline 1 ms after its clock reading, and records how late it runs
+ * again.  Three ways: cooperatively with nothing else ready, when the
+ * port idles the kernel thread until the deadline (clock_nanosleep); the
+ * same with the 1 ms timer running; and with the 1 ms timer and a busy
+ * thread below main, when the tick that finds the deadline passed ends
+ * the sleep and main, higher, takes the CPU at once.
+ */
+enum { SL_IDLE, SL_IDLE_TICK, SL_BUSY_TICK, NSL };
+
+#define SLEEP_NS PMT_MSEC(1)
+#define SLEEP_SAMPLES_FULL 100 /* per round and way */
+#define SLEEP_SAMPLES_QUICK 30
+
+static const char *const sl_names[NSL] = {
+    "cooperative, idle",
+    "1 ms tick, idle",
+    "1 ms tick, busy thread below",
+};
+static double *sl_samples[NSL];
+static long sl_count[NSL];
+static long sl_per_round = SLEEP_SAMPLES_FULL;
+static double sl_p50[NSL], sl_p99[NSL], sl_max[NSL];
+
+static void *
+sl_busy(void *arg)
+{
+	while (!stop)
+		sink = sink * 6364136223846793005u + 1;
+	return arg;
+}
+
+static void
+sleep_run(int way)
+{
+	pmt_time_t deadline, woke;
+	pmt_t tid;
+	long i;
+
+	stop = 0;
+	if (way != SL_IDLE)
+		preempt_start(1000, 0);
+	if (way == SL_BUSY_TICK)
+		pmt_check(pmt_spawn(&tid, sl_busy, NULL, work_stacks[0],
+		              sizeof work_stacks[0], WORKER_PRIO),
+		    "pmt_spawn");
+	for (i = 0; i < sl_per_round; i++) {
+		deadline = pmt_now() + SLEEP_NS;
+		pmt_check(pmt_sleep_until(deadline), "pmt_sleep_until");
+		woke = pmt_now();
+		sl_samples[way][sl_count[way]++] = (double)(woke - deadline);
+	}
+	stop = 1;
+	if (way == SL_BUSY_TICK)
+		pmt_check(pmt_join(tid, NULL), "pmt_join");
+	if (way != SL_IDLE)
+		preempt_stop();
+}
+
+static void
+sleep_round(int r)
+{
+	int k;
+
+	for (k = 0; k < NSL; k++)
+		sleep_run(r % 2 ? NSL - 1 - k : k);
+}
+
 /* ------------------------------------------------------------ hazards */
 
 /*
@@ -1167,6 +1672,15 @@ enum {
 	B_UC_CREATE,
 	B_PT_SWITCH,
 	B_PT_CREATE,
+	B_PMT_MUTEX,
+	B_PT_MUTEX,
+	B_PMT_SEM,
+	B_PT_SEM,
+	B_PMT_HANDOFF,
+	B_PMT_SEM_PP,
+	B_PMT_COND_PP,
+	B_PT_COND_PP,
+	B_PMT_WAKE,
 	NBENCH
 };
 
@@ -1183,6 +1697,20 @@ static struct bench benches[NBENCH] = {
         0},
     [B_PT_CREATE] = {"pthread_create+join", pthread_create_join, 0, {0}, 0, 0,
         0},
+    [B_PMT_MUTEX] = {"pmt_mutex lock+unlock", pmt_mutex_uncontended, 0, {0}, 0,
+        0, 0},
+    [B_PT_MUTEX] = {"pthread_mutex lock+unlock", pthread_mutex_uncontended, 0,
+        {0}, 0, 0, 0},
+    [B_PMT_SEM] = {"pmt_sem post+wait", pmt_sem_uncontended, 0, {0}, 0, 0, 0},
+    [B_PT_SEM] = {"sem_post+sem_wait", posix_sem_uncontended, 0, {0}, 0, 0, 0},
+    [B_PMT_HANDOFF] = {"pmt_mutex handoff", pmt_mutex_handoff, 0, {0}, 0, 0, 0},
+    [B_PMT_SEM_PP] = {"pmt_sem ping-pong", pmt_sem_pingpong, 0, {0}, 0, 0, 0},
+    [B_PMT_COND_PP] = {"pmt mutex+cond ping-pong", pmt_cond_pingpong, 0, {0}, 0,
+        0, 0},
+    [B_PT_COND_PP] = {"pthread mutex+cond (1 CPU)", pthread_cond_pingpong, 0,
+        {0}, 0, 0, 0},
+    [B_PMT_WAKE] = {"priority wake-up round trip", pmt_prio_wakeup, 0, {0}, 0,
+        0, 0},
 };
 
 /*
@@ -1296,6 +1824,34 @@ summarise_preempt(void)
 		bare_p90 = percentile(bare_samples, bare_count, 0.90);
 		bare_p99 = percentile(bare_samples, bare_count, 0.99);
 		bare_max = bare_samples[bare_count - 1];
+	}
+}
+
+/* Timed wake-ups and sleeps: percentiles of the pooled samples; the
+ * wake-up's less what a clock read adds to it. */
+static double wake_p50, wake_p99, clock_ns, wake_net;
+
+static void
+summarise_sync(void)
+{
+	int k;
+
+	clock_ns = clock_read_ns();
+	if (wake_count > 0) {
+		qsort(wake_samples, (size_t)wake_count, sizeof wake_samples[0],
+		    cmp_double);
+		wake_p50 = percentile(wake_samples, wake_count, 0.50);
+		wake_p99 = percentile(wake_samples, wake_count, 0.99);
+		wake_net = wake_p50 - clock_ns;
+	}
+	for (k = 0; k < NSL; k++) {
+		if (sl_count[k] == 0)
+			continue;
+		qsort(sl_samples[k], (size_t)sl_count[k],
+		    sizeof sl_samples[k][0], cmp_double);
+		sl_p50[k] = percentile(sl_samples[k], sl_count[k], 0.50);
+		sl_p99[k] = percentile(sl_samples[k], sl_count[k], 0.99);
+		sl_max[k] = sl_samples[k][sl_count[k] - 1];
 	}
 }
 
@@ -1470,6 +2026,19 @@ print_table(int csv)
 	print_value_row(csv, "bare tick gap p99", bare_p99);
 	print_value_row(csv, "bare tick gap max", bare_max);
 	print_value_row(csv, "ticks alone (count)", (double)tickless_alone);
+	print_row(csv, "mutex lock+unlock", B_PMT_MUTEX, -1, B_PT_MUTEX);
+	print_row(csv, "sem post+wait", B_PMT_SEM, -1, B_PT_SEM);
+	print_row(csv, "mutex handoff", B_PMT_HANDOFF, -1, -1);
+	print_row(csv, "sem ping-pong", B_PMT_SEM_PP, -1, B_PT_SWITCH);
+	print_row(csv, "mutex+cond ping-pong", B_PMT_COND_PP, -1, B_PT_COND_PP);
+	print_value_row(csv, "priority wake-up p50", wake_p50);
+	print_row(csv, "prio wake round trip", B_PMT_WAKE, -1, -1);
+	print_value_row(csv, "sleep late p50 idle", sl_p50[SL_IDLE]);
+	print_value_row(csv, "sleep late p99 idle", sl_p99[SL_IDLE]);
+	print_value_row(csv, "sleep late p50 tick", sl_p50[SL_IDLE_TICK]);
+	print_value_row(csv, "sleep late p99 tick", sl_p99[SL_IDLE_TICK]);
+	print_value_row(csv, "sleep late p50 busy", sl_p50[SL_BUSY_TICK]);
+	print_value_row(csv, "sleep late p99 busy", sl_p99[SL_BUSY_TICK]);
 }
 
 static void
@@ -1534,6 +2103,30 @@ print_details(void)
 	    TICKLESS_NS / 1e3 / TICKLESS_USEC, PARTNER_NS / 1e6,
 	    (unsigned long long)tickless_with,
 	    (unsigned long long)tickless_after);
+	printf("synchronisation, one operation: a lock+unlock or post+wait "
+	       "pair uncontended;\n  one hand-over of the CPU between two "
+	       "threads of one priority otherwise\n  (the pthread peers on "
+	       "one CPU); in pmt_yield()s of %.1f ns:\n",
+	    benches[B_PMT_YIELD].median);
+	printf("  mutex handoff %.2f, sem ping-pong %.2f, mutex+cond ping-pong "
+	       "%.2f yields\n",
+	    benches[B_PMT_HANDOFF].median / benches[B_PMT_YIELD].median,
+	    benches[B_PMT_SEM_PP].median / benches[B_PMT_YIELD].median,
+	    benches[B_PMT_COND_PP].median / benches[B_PMT_YIELD].median);
+	printf("priority wake-up, a post readying a waiter one priority "
+	       "above, to the waiter\n  running: %ld samples, p50 %.1f ns, "
+	       "p99 %.1f ns, a clock read (%.1f ns) included;\n  "
+	       "without it about %.1f ns; the round trip (post, waiter runs, "
+	       "waits,\n  poster runs) %.1f ns\n",
+	    wake_count, wake_p50, wake_p99, clock_ns, wake_net,
+	    benches[B_PMT_WAKE].median);
+	printf("pmt_sleep_until(now + 1 ms), time from the deadline to the "
+	       "sleeper running,\n  %ld samples each:\n",
+	    sl_count[SL_IDLE]);
+	for (k = 0; k < NSL; k++)
+		printf("  %-30s p50 %7.1f us, p99 %7.1f us, max %7.1f us\n",
+		    sl_names[k], sl_p50[k] / 1e3, sl_p99[k] / 1e3,
+		    sl_max[k] / 1e3);
 }
 
 static void
@@ -1544,6 +2137,8 @@ print_targets(void)
 	double spawn = benches[B_PMT_SPAWN].median;
 	double uc = benches[B_UC_SWAP].median;
 	double ytick = benches[B_PMT_YIELD_TICK].median / yield;
+	double mutex = benches[B_PMT_MUTEX].median;
+	double handoff = benches[B_PMT_HANDOFF].median;
 
 	printf("\ntargets (for a 2 vCPU AMD EPYC Zen 3 VM; benchmarks, not "
 	       "tests):\n");
@@ -1571,10 +2166,20 @@ print_targets(void)
 	       "about 0, here <= %d):\n    %s\n",
 	    (unsigned long long)tickless_alone, TARGET_TICKLESS_TICKS,
 	    verdict(tickless_alone <= TARGET_TICKLESS_TICKS));
+	printf("  pmt_mutex_lock+unlock, uncontended: %.1f ns (target < %.0f "
+	       "ns): %s\n",
+	    mutex, TARGET_MUTEX_NS, verdict(mutex < TARGET_MUTEX_NS));
+	printf("  mutex handoff between two threads: %.1f ns, %.2f yields "
+	       "(target <= %.0f):\n    %s\n",
+	    handoff, handoff / yield, TARGET_HANDOFF_YIELDS,
+	    verdict(handoff / yield <= TARGET_HANDOFF_YIELDS));
+	printf(
+	    "  priority wake-up, post to the higher waiter running: p50 %.1f "
+	    "ns, a clock\n    read included (target < %.0f ns): %s\n",
+	    wake_p50, TARGET_WAKE_NS, verdict(wake_p50 < TARGET_WAKE_NS));
 	printf("  not measured here: pmt_yield against GNU Pth and State "
-	       "Threads (not linked);\n    priority wake-up (no blocking "
-	       "primitive besides pmt_join yet); thread\n    control block "
-	       "size (not visible through pmt.h)\n");
+	       "Threads (not linked);\n    thread control block size (not "
+	       "visible through pmt.h)\n");
 }
 
 static void
@@ -1600,6 +2205,8 @@ main(int argc, char **argv)
 			target_ns = TARGET_NS_QUICK;
 			preempt_ns = PREEMPT_NS_QUICK;
 			lat_per_round = LAT_SAMPLES_QUICK;
+			wake_per_round = WAKE_SAMPLES_QUICK;
+			sl_per_round = SLEEP_SAMPLES_QUICK;
 		} else if (strcmp(argv[i], "--csv") == 0) {
 			csv = 1;
 		} else {
@@ -1628,8 +2235,15 @@ main(int argc, char **argv)
 	    (size_t)rounds * (size_t)lat_per_round, sizeof lat_samples[0]);
 	bare_samples = calloc(
 	    (size_t)rounds * (size_t)lat_per_round, sizeof bare_samples[0]);
+	wake_samples = calloc(
+	    (size_t)rounds * (size_t)wake_per_round, sizeof wake_samples[0]);
+	for (k = 0; k < NSL; k++)
+		if ((sl_samples[k] =
+		            calloc((size_t)rounds * (size_t)sl_per_round,
+		                sizeof sl_samples[k][0])) == NULL)
+			sys_check(ENOMEM, "calloc");
 	if (ring_stacks == NULL || ring_tids == NULL || lat_samples == NULL ||
-	    bare_samples == NULL) {
+	    bare_samples == NULL || wake_samples == NULL) {
 		fprintf(stderr, "pmt-bench: out of memory for %d stacks\n",
 		    ring_threads);
 		return 1;
@@ -1649,11 +2263,14 @@ main(int argc, char **argv)
 		busy_round(r);
 		lat_round();
 		bare_lat_round();
+		wake_round();
+		sleep_round(r);
 	}
 	tickless();
 	for (k = 0; k < NBENCH; k++)
 		summarise(&benches[k]);
 	summarise_preempt();
+	summarise_sync();
 
 	if (csv) {
 		print_table(1);
@@ -1667,5 +2284,8 @@ main(int argc, char **argv)
 	free(ring_tids);
 	free(lat_samples);
 	free(bare_samples);
+	free(wake_samples);
+	for (k = 0; k < NSL; k++)
+		free(sl_samples[k]);
 	return 0;
 }

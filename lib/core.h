@@ -162,15 +162,25 @@ pmt_core_fast_end(void)
 	pmt_barrier();
 	pmt_core.fast = 0;
 	pmt_barrier();
-	if (pmt_core.need_resched != 0 && pmt_core.preempt_count == 0)
+	if (__builtin_expect(pmt_core.need_resched != 0, 0) &&
+	    pmt_core.preempt_count == 0)
 		pmt_core_resched();
 }
 
 /* sched.c: reports a switch made without the lock held exactly once. */
 PMT_HIDDEN _Noreturn void pmt_core_panic_lock(void);
 
-/* thread.c: id lookup.  Scheduler locked. */
-PMT_HIDDEN struct pmt_thread *pmt_thread_lookup(pmt_t id);
+/* Scheduler locked.  The thread an id names, or NULL when the id is
+ * invalid or stale (its thread was joined or freed since). */
+static inline struct pmt_thread *
+pmt_thread_lookup(pmt_t id)
+{
+	struct pmt_thread *t = &pmt_core.threads[id % PMT_CONFIG_MAX_THREADS];
+
+	if (id == PMT_THREAD_NONE || t->id != id || t->state == PMT_FREE)
+		return NULL;
+	return t;
+}
 
 /* name.c: reports through pmt_port_panic() that t (named as every
  * message names a thread: `thread ID "NAME"') broke an invariant, what

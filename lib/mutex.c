@@ -122,15 +122,16 @@ pmt_mutex_release(pmt_mutex_t *mutex, struct pmt_thread *self, int result)
 	held_remove(self, mutex);
 	mutex->lock_ = next->id;
 	mutex->count_ = 1;
+	pmt_wait_wake(next, result);
+	/* The new owner inherits from the waiters left behind; the old one,
+	 * if it inherited at all, no longer from any of them. */
 	if (mutex->waiters_ != NULL) {
 		mutex->lock_ |= PMT_MUTEX_WAITERS_;
 		held_add(next, mutex);
+		pmt_pi_update(next);
 	}
-	pmt_wait_wake(next, result);
-	/* The new owner inherits from the waiters left behind; the old one
-	 * no longer from any of them. */
-	pmt_pi_update(next);
-	pmt_pi_update(self);
+	if (self->prio != self->base_prio)
+		pmt_pi_update(self);
 }
 
 /* Thread context. */
@@ -152,9 +153,10 @@ pmt_mutex_init(pmt_mutex_t *mutex, int type)
 	return 0;
 }
 
-/* Thread context. */
-static int
-lock(pmt_mutex_t *mutex, pmt_time_t deadline, int trying)
+/* Thread context.  The lock when the fast path in lock() could not take
+ * it: out of line, so the fast path needs no stack frame. */
+static __attribute__((noinline)) int
+lock_slow(pmt_mutex_t *mutex, pmt_time_t deadline, int trying)
 {
 	int error;
 
@@ -162,15 +164,6 @@ lock(pmt_mutex_t *mutex, pmt_time_t deadline, int trying)
 		return PMT_ENOINIT;
 	if (!pmt_mutex_valid(mutex))
 		return PMT_EINVAL;
-	/* Free: taken in a fast section, without the lock. */
-	pmt_core_fast_begin();
-	if (mutex->lock_ == 0) {
-		mutex->lock_ = pmt_core.current->id;
-		mutex->count_ = 1;
-		pmt_core_fast_end();
-		return 0;
-	}
-	pmt_core_fast_end();
 	pmt_core_lock();
 	error = acquire_now(mutex, trying);
 	if (error != MUST_WAIT) {
@@ -180,6 +173,25 @@ lock(pmt_mutex_t *mutex, pmt_time_t deadline, int trying)
 	/* Tail position: see pmt_wait_block_return(). */
 	return pmt_wait_block_return(
 	    PMT_WAIT_MUTEX, mutex, &mutex->waiters_, deadline);
+}
+
+/* Thread context.  A free mutex is taken in a fast section, without the
+ * lock. */
+static inline int
+lock(pmt_mutex_t *mutex, pmt_time_t deadline, int trying)
+{
+	if (__builtin_expect(
+	        pmt_core.initialised && pmt_mutex_valid(mutex), 1)) {
+		pmt_core_fast_begin();
+		if (mutex->lock_ == 0) {
+			mutex->lock_ = pmt_core.current->id;
+			mutex->count_ = 1;
+			pmt_core_fast_end();
+			return 0;
+		}
+		pmt_core_fast_end();
+	}
+	return lock_slow(mutex, deadline, trying);
 }
 
 int
@@ -200,9 +212,9 @@ pmt_mutex_timedlock(pmt_mutex_t *mutex, pmt_time_t deadline)
 	return lock(mutex, deadline, 0);
 }
 
-/* Thread context. */
-int
-pmt_mutex_unlock(pmt_mutex_t *mutex)
+/* Thread context.  The unlock when the fast path could not do it. */
+static __attribute__((noinline)) int
+unlock_slow(pmt_mutex_t *mutex)
 {
 	struct pmt_thread *self = pmt_core.current;
 	int error = 0;
@@ -211,15 +223,6 @@ pmt_mutex_unlock(pmt_mutex_t *mutex)
 		return PMT_ENOINIT;
 	if (!pmt_mutex_valid(mutex))
 		return PMT_EINVAL;
-	/* Owned once by the caller and nobody waits: released in a fast
-	 * section.  Nobody inherits through it, so no priority moves. */
-	pmt_core_fast_begin();
-	if (mutex->lock_ == self->id && mutex->count_ == 1) {
-		mutex->lock_ = 0;
-		pmt_core_fast_end();
-		return 0;
-	}
-	pmt_core_fast_end();
 	pmt_core_lock();
 	if (pmt_mutex_owner_id(mutex) != self->id) {
 		error = PMT_EPERM;
@@ -231,4 +234,23 @@ pmt_mutex_unlock(pmt_mutex_t *mutex)
 	}
 	pmt_core_unlock();
 	return error;
+}
+
+/* Thread context.  Owned once by the caller and nobody waits: released in
+ * a fast section.  Nobody inherits through it, so no priority moves. */
+int
+pmt_mutex_unlock(pmt_mutex_t *mutex)
+{
+	if (__builtin_expect(
+	        pmt_core.initialised && pmt_mutex_valid(mutex), 1)) {
+		pmt_core_fast_begin();
+		if (mutex->lock_ == pmt_core.current->id &&
+		    mutex->count_ == 1) {
+			mutex->lock_ = 0;
+			pmt_core_fast_end();
+			return 0;
+		}
+		pmt_core_fast_end();
+	}
+	return unlock_slow(mutex);
 }

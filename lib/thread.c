@@ -10,18 +10,6 @@
 /* Largest generation that keeps generation * MAX_THREADS + slot in a pmt_t. */
 #define MAX_GENERATION ((UINT32_MAX - (MAX_THREADS - 1)) / MAX_THREADS)
 
-/* Scheduler locked.  The thread an id names, or NULL when the id is
- * invalid or stale (its thread was joined or freed since). */
-struct pmt_thread *
-pmt_thread_lookup(pmt_t id)
-{
-	struct pmt_thread *t = &pmt_core.threads[id % MAX_THREADS];
-
-	if (id == PMT_THREAD_NONE || t->id != id || t->state == PMT_FREE)
-		return NULL;
-	return t;
-}
-
 static unsigned
 slot_of(const struct pmt_thread *t)
 {

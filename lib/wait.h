@@ -86,6 +86,8 @@ pmt_wait_wake(struct pmt_thread *t, int result)
 	t->wait_obj = NULL;
 	t->wait_result = (uint8_t)result;
 	pmt_sched_push_tail(t);
+	/* An equal of the running thread: the tick must share the CPU. */
+	pmt_sched_slice_check();
 }
 
 /* Takes a BLOCKED t off whatever it waits on (its wait queue, a joined
