@@ -669,14 +669,11 @@ cond_suite(void)
 	    test_signalled_higher_waiter_runs_at_once_and_contends_for_mutex);
 	suite_add_tcase(s, tc);
 
-	/* Known to fail for now under the tick: see check_sem.c, "slice". */
-	if (!TEST_TICK || known_bugs_wanted()) {
-		tc = tcase_create("slice");
-		tcase_set_timeout(tc, TIMEOUT);
-		tcase_add_loop_test(
-		    tc, test_woken_equal_cond_waiter_gets_its_turn, 0, 2);
-		suite_add_tcase(s, tc);
-	}
+	tc = tcase_create("slice");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_loop_test(
+	    tc, test_woken_equal_cond_waiter_gets_its_turn, 0, 2);
+	suite_add_tcase(s, tc);
 
 	tc = tcase_create("order");
 	tcase_set_timeout(tc, TIMEOUT);

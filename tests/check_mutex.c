@@ -827,14 +827,10 @@ mutex_suite(void)
 	tcase_add_test(tc, test_waiters_get_mutex_by_priority_then_arrival);
 	suite_add_tcase(s, tc);
 
-	/* Known to fail for now under the tick: see check_sem.c, "slice". */
-	if (!TEST_TICK || known_bugs_wanted()) {
-		tc = tcase_create("slice");
-		tcase_set_timeout(tc, TIMEOUT);
-		tcase_add_test(
-		    tc, test_waiter_handed_the_mutex_by_equal_gets_its_turn);
-		suite_add_tcase(s, tc);
-	}
+	tc = tcase_create("slice");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_waiter_handed_the_mutex_by_equal_gets_its_turn);
+	suite_add_tcase(s, tc);
 
 	tc = tcase_create("timed");
 	tcase_set_timeout(tc, TIMEOUT);

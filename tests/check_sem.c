@@ -488,18 +488,10 @@ sem_suite(void)
 	tcase_add_test(tc, test_higher_waiter_runs_at_end_of_nopreempt_section);
 	suite_add_tcase(su, tc);
 
-	/*
-	 * Known to fail for now under the tick: a wake-up that readies a
-	 * thread of the running one's priority without switching does not
-	 * start the tick (tickless bookkeeping), so the woken thread waits
-	 * until the running one blocks or yields.
-	 */
-	if (!TEST_TICK || known_bugs_wanted()) {
-		tc = tcase_create("slice");
-		tcase_set_timeout(tc, TIMEOUT);
-		tcase_add_test(tc, test_woken_equal_waiter_gets_its_turn);
-		suite_add_tcase(su, tc);
-	}
+	tc = tcase_create("slice");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_woken_equal_waiter_gets_its_turn);
+	suite_add_tcase(su, tc);
 
 	tc = tcase_create("timed");
 	tcase_set_timeout(tc, TIMEOUT);
