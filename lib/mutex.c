@@ -141,8 +141,13 @@ pmt_mutex_init(pmt_mutex_t *mutex, int type)
 	if (mutex == NULL ||
 	    (type != PMT_MUTEX_NORMAL && type != PMT_MUTEX_RECURSIVE))
 		return PMT_EINVAL;
+	/* In use: owned by a live thread, or waited for.  A mutex whose
+	 * owner finished may be made new.  Needs pmt_init() only to look
+	 * the owner up. */
 	if (pmt_mutex_valid(mutex) &&
-	    (mutex->lock_ != 0 || mutex->waiters_ != NULL))
+	    (mutex->waiters_ != NULL ||
+	        (mutex->lock_ != 0 &&
+	            (!pmt_core.initialised || pmt_mutex_owner(mutex) != NULL))))
 		return PMT_EBUSY;
 	mutex->magic_ = PMT_MUTEX_MAGIC_;
 	mutex->count_ = 0;

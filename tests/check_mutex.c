@@ -855,19 +855,11 @@ mutex_suite(void)
 	    tc, test_owner_death_is_seen_after_its_slot_is_reused, 0, 2);
 	suite_add_tcase(s, tc);
 
-	/*
-	 * Known to fail for now: pmt_mutex_init() refuses with PMT_EBUSY a
-	 * mutex whose owner finished without waiters, as the lock word
-	 * still holds the dead owner's id; pmt_mutex_init(3) says it is
-	 * unlocked and the init clears the mark.
-	 */
-	if (known_bugs_wanted()) {
-		tc = tcase_create("ownerdead_init");
-		tcase_set_timeout(tc, TIMEOUT);
-		tcase_add_test(
-		    tc, test_mutex_init_clears_the_mark_of_an_owner_that_died);
-		suite_add_tcase(s, tc);
-	}
+	tc = tcase_create("ownerdead_init");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(
+	    tc, test_mutex_init_clears_the_mark_of_an_owner_that_died);
+	suite_add_tcase(s, tc);
 
 	return s;
 }

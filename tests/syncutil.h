@@ -165,17 +165,6 @@ assert_no_give_up(void)
 	    GIVE_UP_MS);
 }
 
-/*
- * Tests that show a known bug of the library stay in their suite but run
- * only when PMT_TEST_KNOWN_BUGS is set, until the library is mended;
- * each such place says which bug.
- */
-static inline int
-known_bugs_wanted(void)
-{
-	return getenv("PMT_TEST_KNOWN_BUGS") != NULL;
-}
-
 /* Suite runner: the preemptive build of a library without preemption
  * skips (status 77). */
 static inline int
