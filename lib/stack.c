@@ -157,7 +157,7 @@ pmt_stack_exit_check_now(void)
 {
 	struct pmt_thread *self = pmt_core.current;
 	unsigned char here;
-	uintptr_t sp = (uintptr_t)&here;
+	uintptr_t sp = PMT_STACK_DEPTH(&here);
 	const void *addr;
 	int layer;
 
@@ -285,7 +285,7 @@ pmt_stack_check(pmt_t tid)
 		return PMT_ESTACKOVF;
 	}
 	if (t == pmt_core.current) {
-		sp = (uintptr_t)&here;
+		sp = PMT_STACK_DEPTH(&here);
 		broken = pmt_stack_broken(t, sp);
 	} else if (t->state == PMT_DONE || t->stack_lo == NULL) {
 		broken = pmt_stack_broken(t, UINTPTR_MAX);

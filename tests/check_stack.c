@@ -213,6 +213,15 @@ recurse_past_end_then_yield(void *arg)
 	return arg;
 }
 
+/*
+ * How far the calling function's frame lies above addr, an address below
+ * it on the same stack.  The frame address, not a local's: under
+ * AddressSanitizer's use-after-return check, locals live on a fake stack
+ * elsewhere.
+ */
+#define FRAME_ABOVE(addr)                                                      \
+	((size_t)((uintptr_t)__builtin_frame_address(0) - (addr)))
+
 /* A frame larger than the room left: the stack pointer jumps past the
  * guard value without writing it, and the thread yields from down there. */
 static uintptr_t range_sp;
@@ -221,7 +230,7 @@ static void *
 jump_past_end_then_yield(void *arg)
 {
 	uintptr_t guard = (uintptr_t)my_guard_value();
-	size_t n = (size_t)((uintptr_t)&guard - guard) + 1024;
+	size_t n = FRAME_ABOVE(guard) + 1024;
 	char *p = __builtin_alloca(n);
 
 	range_sp = (uintptr_t)p;
@@ -453,7 +462,7 @@ static volatile int memset_done;
 static __attribute__((noinline)) void
 deep_frame_long_memset(uintptr_t guard, int c)
 {
-	size_t n = (size_t)((uintptr_t)&guard - guard) + 1024;
+	size_t n = FRAME_ABOVE(guard) + 1024;
 	char *p = __builtin_alloca(n);
 
 	escape(p);
