@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The libpmt authors */
+/*
+ * memcheck.h - tells Valgrind's memcheck of the stack memory the core
+ * reads on purpose where memcheck holds it off limits.  memcheck follows
+ * the stack pointer: what a thread's frames leave below it becomes
+ * inaccessible, and what it moves over becomes undefined until written.
+ * A thread that overflows takes its stack pointer below its guard value
+ * (stack.h), which the checks then read, and the high-water scan reads
+ * the part of a stack below the stack pointer.  Both are the library's
+ * business, not a program's error.  Compiles to nothing unless the build
+ * defines PMT_VALGRIND (configure found valgrind/valgrind.h); the client
+ * requests on the switch path are made only under Valgrind, the others
+ * cost a few instructions without it.  Private to lib/; freestanding
+ * (valgrind.h needs only <stdarg.h>, and its requests are inline code).
+ */
+#ifndef PMT_MEMCHECK_H
+#define PMT_MEMCHECK_H
+
+#include "core.h"
+
+#ifdef PMT_VALGRIND
+#include <valgrind/memcheck.h>
+
+/* memcheck.c: 1 when the program runs under Valgrind, from pmt_init(). */
+PMT_HIDDEN extern uint8_t pmt_memcheck_on;
+
+/* memcheck.c: pmt_init(), thread context. */
+PMT_HIDDEN void pmt_memcheck_init(void);
+
+/*
+ * [p, p + n), which the library is about to read, holds what the library
+ * put there (the guard value): accessible and defined, whatever a stack
+ * pointer that went below it made of it.  Any context.
+ */
+static inline void
+pmt_memcheck_defined(const void *p, size_t n)
+{
+	if (__builtin_expect(pmt_memcheck_on, 0))
+		(void)VALGRIND_MAKE_MEM_DEFINED(p, n);
+}
+
+/*
+ * Around a read of stack memory below a stack pointer (the high-water
+ * scan): no errors reported for the calling kernel thread in between.
+ * Not VALGRIND_MAKE_MEM_DEFINED, which would keep memcheck from seeing a
+ * program read that memory afterwards, or read the undefined parts of
+ * the frames above.  Nested pairs are fine; scheduler locked.
+ */
+static inline void
+pmt_memcheck_quiet_begin(void)
+{
+	if (pmt_memcheck_on)
+		VALGRIND_DISABLE_ERROR_REPORTING;
+}
+
+static inline void
+pmt_memcheck_quiet_end(void)
+{
+	if (pmt_memcheck_on)
+		VALGRIND_ENABLE_ERROR_REPORTING;
+}
+#else
+static inline void
+pmt_memcheck_init(void)
+{
+}
+
+static inline void
+pmt_memcheck_defined(const void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+}
+
+static inline void
+pmt_memcheck_quiet_begin(void)
+{
+}
+
+static inline void
+pmt_memcheck_quiet_end(void)
+{
+}
+#endif /* PMT_VALGRIND */
+
+#endif /* PMT_MEMCHECK_H */
