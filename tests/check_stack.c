@@ -1138,6 +1138,31 @@ START_TEST(test_high_water_mark_within_a_page)
 }
 END_TEST
 
+/*
+ * A stack used before, by a thread that went deeper and has been joined:
+ * the new thread's fill hides that use, and its guard value and fill go
+ * where the old frames were (memcheck held that memory inaccessible after
+ * they left it: make check-valgrind fails if the library writes there
+ * without saying the stack is new).
+ */
+START_TEST(test_high_water_mark_of_reused_stack_is_the_new_thread_s)
+{
+	struct pmt_stack_info in;
+	pmt_t t;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	ck_assert_pmt_ok(test_spawn(&t, touch_depth, PTR(50000), OVF, 20));
+	ck_assert_pmt_ok(pmt_join(t, NULL));
+	ck_assert_pmt_ok(pmt_stack_setflags(PMT_STACK_FILL));
+	ck_assert_pmt_ok(test_spawn(&t, touch_depth, PTR(1000), OVF, 20));
+	ck_assert_pmt_ok(pmt_stack_info(t, &in));
+	ck_assert_uint_eq(in.flags, PMT_STACK_FILL);
+	ck_assert_msg(in.used >= 1000 && in.used <= 1000 + PAGE,
+	    "touched 1000 bytes deep, high-water mark %zu", in.used);
+	ck_assert_pmt_ok(pmt_join(t, NULL));
+}
+END_TEST
+
 START_TEST(test_info_without_fill_reports_no_mark)
 {
 	struct pmt_stack_info in;
@@ -1430,6 +1455,8 @@ stack_suite(void)
 
 	tc = tcase_create("info");
 	tcase_add_loop_test(tc, test_high_water_mark_within_a_page, 0, 4);
+	tcase_add_test(
+	    tc, test_high_water_mark_of_reused_stack_is_the_new_thread_s);
 	tcase_add_test(tc, test_info_without_fill_reports_no_mark);
 	tcase_add_test(tc, test_info_of_new_thread_shows_only_its_first_frame);
 	suite_add_tcase(s, tc);
