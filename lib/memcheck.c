@@ -15,4 +15,11 @@ pmt_memcheck_init(void)
 {
 	pmt_memcheck_on = RUNNING_ON_VALGRIND != 0;
 }
+
+/* Any context. */
+void
+pmt_memcheck_make_defined(const void *p, size_t n)
+{
+	(void)VALGRIND_MAKE_MEM_DEFINED(p, n);
+}
 #endif /* PMT_VALGRIND */
