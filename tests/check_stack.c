@@ -496,6 +496,7 @@ deep_frame_long_memset(uintptr_t guard, int c)
 
 	escape(p);
 	memset(long_memset_buf, c, sizeof long_memset_buf);
+	escape(long_memset_buf); /* or Clang drops the memset */
 }
 
 /* Stopped at its first unlock after the memset (in pmt_stats()). */
