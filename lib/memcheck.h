@@ -28,24 +28,27 @@ PMT_HIDDEN extern uint8_t pmt_memcheck_on;
 /* memcheck.c: pmt_init(), thread context. */
 PMT_HIDDEN void pmt_memcheck_init(void);
 
-/* memcheck.c: pmt_memcheck_defined() under Valgrind.  Out of line: a
- * client request passes its arguments in a local array, and a local whose
- * address is taken keeps the compiler from making the switch at the end
- * of pmt_yield() a jump (sched.h), which costs about 10 ns a switch. */
-PMT_HIDDEN __attribute__((cold)) void pmt_memcheck_make_defined(
-    const void *p, size_t n);
+/* Does the program run under Valgrind?  Any context. */
+static inline int
+pmt_memcheck_running(void)
+{
+	return __builtin_expect(pmt_memcheck_on, 0);
+}
 
 /*
- * [p, p + n), which the library is about to read, holds what the library
- * put there (the guard value): accessible and defined, whatever a stack
- * pointer that went below it made of it.  Any context.
+ * memcheck.c, under Valgrind: the 8 bytes at p, which hold what the
+ * library put there (the guard value), read after telling memcheck that
+ * they are accessible and defined, whatever a stack pointer that went
+ * below them made of them.  Any context.  The request and the read are
+ * made in one frame, out of line: inline, the request's argument array
+ * (a local whose address is taken) kept the compiler from making the
+ * switch at the end of pmt_yield() a jump (sched.h), about 10 ns a
+ * switch; and a call between the request and the read moves the stack
+ * pointer over p again when p lies where the caller's own frames are (a
+ * tick's handler on a thread whose stack pointer went below its guard
+ * value).
  */
-static inline void
-pmt_memcheck_defined(const void *p, size_t n)
-{
-	if (__builtin_expect(pmt_memcheck_on, 0))
-		pmt_memcheck_make_defined(p, n);
-}
+PMT_HIDDEN __attribute__((cold)) uint64_t pmt_memcheck_read_word(const void *p);
 
 /*
  * Around a read of stack memory below a stack pointer (the high-water
@@ -73,11 +76,18 @@ pmt_memcheck_init(void)
 {
 }
 
-static inline void
-pmt_memcheck_defined(const void *p, size_t n)
+static inline int
+pmt_memcheck_running(void)
+{
+	return 0;
+}
+
+/* Never called: pmt_memcheck_running() is 0. */
+static inline uint64_t
+pmt_memcheck_read_word(const void *p)
 {
 	(void)p;
-	(void)n;
+	return 0;
 }
 
 static inline void

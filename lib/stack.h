@@ -71,7 +71,8 @@ PMT_HIDDEN extern unsigned pmt_stack_newflags;
 static inline uint64_t
 pmt_stack_guard_read(const pmt_stack_word *lo)
 {
-	pmt_memcheck_defined(lo, PMT_STACK_CANARY_SIZE);
+	if (pmt_memcheck_running())
+		return pmt_memcheck_read_word(lo);
 	return *lo;
 }
 
