@@ -513,26 +513,41 @@ deep_while_in_libc(void *arg)
 	return arg;
 }
 
+/*
+ * A tick that comes as the memset ends may be taken only after its
+ * return, in the program's own text, while the thread is still out of
+ * range: that tick rightly stops the thread there, before it got back
+ * in range, and the scenario runs again, up to TRIES times in all
+ * (measured: 1 run in 100 stopped early natively, 7 under ASan).
+ */
+#define TRIES 5
+
 START_TEST(test_tick_finding_stops_thread_that_got_back_in_range)
 {
 	pmt_t t, other;
+	int tries;
 
 	ck_assert_int_eq(pmt_init(), 0);
 	pmt_set_overflow_hook(record_hook);
 	deadline = test_deadline_ms(GIVE_UP_MS);
-	ck_assert_pmt_ok(test_spawn(&t, deep_while_in_libc, NULL, OVF, 10));
 	ck_assert_pmt_ok(test_spawn(&other, spin_until_stopped, PTR(0), 0, 10));
 	ck_assert_pmt_ok(pmt_preempt_start(100, PMT_PREEMPT_SAFEPC));
-	ck_assert_pmt_eq(pmt_join(t, NULL), PMT_ESTACKOVF);
+	for (tries = 0; tries < TRIES && !memset_done; tries++) {
+		nseen = 0;
+		ck_assert_pmt_ok(
+		    test_spawn(&t, deep_while_in_libc, NULL, OVF, 10));
+		ck_assert_pmt_eq(pmt_join(t, NULL), PMT_ESTACKOVF);
+		ck_assert_int_eq(reached, 0);
+		ck_assert_int_eq(nseen, 1);
+		ck_assert_int_eq(seen[0].layer, PMT_OVERFLOW_RANGE);
+		ck_assert_uint_lt(
+		    (uintptr_t)seen[0].addr, (uintptr_t)test_stacks[OVF]);
+	}
 	stop = 1;
 	ck_assert_pmt_ok(pmt_join(other, NULL));
 	ck_assert_pmt_ok(pmt_preempt_stop());
 	ck_assert_uint_gt(ticks_now(), 0);
 	ck_assert_int_eq(memset_done, 1); /* it got back in range */
-	ck_assert_int_eq(reached, 0);
-	ck_assert_int_eq(nseen, 1);
-	ck_assert_int_eq(seen[0].layer, PMT_OVERFLOW_RANGE);
-	ck_assert_uint_lt((uintptr_t)seen[0].addr, (uintptr_t)test_stacks[OVF]);
 }
 END_TEST
 #endif
