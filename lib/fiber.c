@@ -7,7 +7,8 @@
 #include "fiber.h"
 
 #ifdef PMT_SANITIZE_ADDRESS
-/* Comes with the compiler, and needs only freestanding headers. */
+/* Come with the compiler, and need only freestanding headers. */
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 
 /*
@@ -58,10 +59,36 @@ pmt_fiber_arrive(struct pmt_thread *self)
 	arrive(self->fiber_fake_stack);
 }
 
+/*
+ * The calling thread's fake stack, made now if it has none yet.  ASan
+ * makes a thread's fake stack when the thread first needs one, and marks
+ * it "being made" meanwhile: a switch then would save that mark as the
+ * thread's fake stack, and give it back when the thread resumes, and ASan
+ * would take the mark for a fake stack at its next frame (a SEGV inside
+ * __asan_stack_malloc_N).  A tick can switch at almost any point of a
+ * thread's run, so each thread gets its fake stack while nothing can
+ * switch it: a new thread in pmt_fiber_begin(), under the lock, and the
+ * pmt_init() thread before preemption can be started.  Without
+ * detect_stack_use_after_return, nothing is made.
+ */
+static void
+make_fake_stack(void)
+{
+	(void)__asan_get_current_fake_stack();
+}
+
 /* Scheduler locked. */
 void
 pmt_fiber_begin(void)
 {
 	arrive(NULL);
+	make_fake_stack();
+}
+
+/* Thread context, pmt_init(). */
+void
+pmt_fiber_init(void)
+{
+	make_fake_stack();
 }
 #endif /* PMT_SANITIZE_ADDRESS */

@@ -30,6 +30,10 @@ PMT_HIDDEN void pmt_fiber_arrive(struct pmt_thread *self);
 
 /* First thing a new thread does; scheduler locked. */
 PMT_HIDDEN void pmt_fiber_begin(void);
+
+/* pmt_init(), thread context, before any tick can come: the same for the
+ * thread pmt_init() adopts as pmt_fiber_begin() does for a new one. */
+PMT_HIDDEN void pmt_fiber_init(void);
 #else
 static inline void
 pmt_fiber_leave(struct pmt_thread *prev, const struct pmt_thread *next)
@@ -46,6 +50,11 @@ pmt_fiber_arrive(struct pmt_thread *self)
 
 static inline void
 pmt_fiber_begin(void)
+{
+}
+
+static inline void
+pmt_fiber_init(void)
 {
 }
 #endif /* PMT_SANITIZE_ADDRESS */

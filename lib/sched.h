@@ -116,8 +116,8 @@ pmt_sched_switch_begin(struct pmt_thread *next)
 	pmt_core.current = next;
 	/* A pending slice or wake-up was for the thread leaving. */
 	pmt_core.need_resched = 0;
-	if (__builtin_expect(pmt_stack_broken(prev, (uintptr_t)&here), 0))
-		pmt_stack_switch_fail(prev, (uintptr_t)&here);
+	if (__builtin_expect(pmt_stack_broken(prev, PMT_STACK_DEPTH(&here)), 0))
+		pmt_stack_switch_fail(prev, PMT_STACK_DEPTH(&here));
 	pmt_core.stats.switches++;
 	pmt_sched_slice_check();
 	return prev;

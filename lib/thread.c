@@ -289,6 +289,8 @@ pmt_init(void)
 	if (error != 0)
 		return error;
 	pmt_core.stack_min = pmt_port_stack_min();
+	pmt_fiber_init();
+	pmt_memcheck_init();
 	self = slot_take();
 	self->prio = self->base_prio = PMT_PRIO_DEFAULT;
 	self->deadline = PMT_TIME_NEVER;

@@ -310,6 +310,80 @@ START_TEST(test_preemption_still_works_after_100000_ticks)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- starts */
+
+/*
+ * Threads preempted as they start, again and again: four at a time at
+ * the shortest interval, each calling functions with locals from its
+ * first line, and a new one in the place of each that finishes, until
+ * STARTS have run.  Each returns a value that depends on all its locals.
+ * Under AddressSanitizer looking for use after return, as make check
+ * runs it, a thread's locals live on a fake stack of its own: one made
+ * when the thread first needs it would be half made when a tick switched
+ * away in the middle, and the thread would crash in ASan when it
+ * resumed (lib/fiber.c).
+ */
+#define STARTS 2000
+#define STARTERS 4
+#define START_WORDS 16
+
+static __attribute__((noinline)) unsigned long
+sum_of_locals(unsigned long seed)
+{
+	volatile unsigned long w[START_WORDS];
+	unsigned long sum = 0;
+	int i;
+
+	for (i = 0; i < START_WORDS; i++)
+		w[i] = seed + (unsigned long)i;
+	for (i = 0; i < START_WORDS; i++)
+		sum += w[i];
+	return sum;
+}
+
+/* What starter(arg) returns. */
+static unsigned long
+starter_value(unsigned long n)
+{
+	unsigned long sum = 0, i;
+
+	for (i = 0; i < 64; i++)
+		sum += sum_of_locals(n + i);
+	return sum;
+}
+
+static void *
+starter(void *arg)
+{
+	return PTR(starter_value((unsigned long)(uintptr_t)arg));
+}
+
+START_TEST(test_threads_preempted_as_they_start_run_to_the_end)
+{
+	pmt_t tids[STARTERS];
+	unsigned long wrong = 0, n;
+	void *v;
+	int i;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	ck_assert_pmt_ok(pmt_preempt_start(PMT_PREEMPT_MIN_USEC, 0));
+	for (i = 0; i < STARTERS; i++)
+		ck_assert_pmt_ok(test_spawn(&tids[i], starter, PTR(i), i, LOW));
+	for (n = STARTERS; n < STARTS + STARTERS; n++) {
+		i = (int)(n % STARTERS);
+		ck_assert_pmt_ok(pmt_join(tids[i], &v));
+		if ((uintptr_t)v != starter_value(n - STARTERS))
+			wrong++;
+		if (n < STARTS)
+			ck_assert_pmt_ok(
+			    test_spawn(&tids[i], starter, PTR(n), i, LOW));
+	}
+	ck_assert_pmt_ok(pmt_preempt_stop());
+	ck_assert_uint_eq(wrong, 0);
+	ck_assert_uint_gt(stats_now().ticks, 0);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- resume */
 
 /*
@@ -1594,6 +1668,11 @@ preempt_suite(void)
 	tc = tcase_create("many_ticks");
 	tcase_set_timeout(tc, MANY_GIVE_UP_MS / 1000 + TIMEOUT);
 	tcase_add_test(tc, test_preemption_still_works_after_100000_ticks);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("starts");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_threads_preempted_as_they_start_run_to_the_end);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("state");

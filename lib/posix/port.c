@@ -16,6 +16,7 @@
 #include <sys/auxv.h>
 #endif
 #ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/memcheck.h>
 #include <valgrind/valgrind.h>
 #endif
 #ifdef PMT_SANITIZE_ADDRESS
@@ -105,6 +106,15 @@ pmt_port_stack_register(void *lo, size_t size)
 	__asan_unpoison_memory_region(lo, size);
 #endif
 #ifdef HAVE_VALGRIND_VALGRIND_H
+	/*
+	 * The same for memcheck, which holds inaccessible what a stack
+	 * pointer left below it: a stack used before has such parts where
+	 * the frames of its last thread were, below its guard value too if
+	 * that thread overflowed, and the new thread's guard value and fill
+	 * pattern go there.  A new stack is accessible, and undefined until
+	 * written.
+	 */
+	(void)VALGRIND_MAKE_MEM_UNDEFINED(lo, size);
 	return VALGRIND_STACK_REGISTER(lo, (char *)lo + size);
 #else
 	(void)lo;

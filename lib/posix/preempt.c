@@ -40,6 +40,7 @@
 #include <pmt.h>
 
 #include "../core.h"
+#include "../stack.h"
 #include "posix.h"
 
 #if defined(PMT_HAVE_TIMER_CREATE) && defined(PMT_HAVE_SIGEV_THREAD_ID)
@@ -151,7 +152,7 @@ on_tick(int signo, siginfo_t *info, void *ucontext)
 	/* The handler runs on the interrupted thread's stack, below the
 	 * signal frame: how deep the stack is in use now, for its check.
 	 * Unknown if the tick interrupted a handler on an alternate stack. */
-	const void *sp = &saved_errno;
+	const void *sp = (const void *)PMT_STACK_DEPTH(&saved_errno);
 
 	(void)signo;
 	(void)info;
