@@ -199,7 +199,10 @@ START_TEST(test_sleep_blocks_inside_nopreempt_section_and_keeps_it)
 	sync_init();
 	ck_assert_pmt_ok(test_spawn(&low, log_tag, PTR('L'), 0, 5));
 	ck_assert_pmt_ok(pmt_preempt_disable());
-	ck_assert_pmt_ok(pmt_sleep(PMT_MSEC(2)));
+	/* Long enough for low to run to its end first, even on Valgrind's
+	 * slow first pass through its code: a tick after the deadline would
+	 * give the CPU back to this thread, which outranks low. */
+	ck_assert_pmt_ok(pmt_sleep(PMT_MSEC(20 * TEST_SLOWDOWN)));
 	ck_assert_log("L");
 	ck_assert_pmt_ok(pmt_preempt_enable());
 	ck_assert_pmt_eq(pmt_preempt_enable(), PMT_EALREADY);
