@@ -255,7 +255,7 @@ struct pmt_thread;
 typedef struct pmt_mutex {
 	uint32_t magic_;
 	uint32_t count_; /* lock depth of the owner */
-	/* The owner's id, 0 when unlocked,, and PMT_MUTEX_WAITERS_ while
+	/* The owner's id, 0 when unlocked, and PMT_MUTEX_WAITERS_ while
 	 * threads wait; a thread may take or release it without the
 	 * scheduler while it is unlocked or has no waiters. */
 	uint64_t lock_;
