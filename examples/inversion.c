@@ -11,7 +11,7 @@
  * sent to Mars, switched on priority inheritance for that lock.
  *
  * Here three threads play it out.  low (priority 2) takes the lock and is
- * then interrupted; high (20) sleeps 2 ms and then wants the lock; medium
+ * then interrupted; high (20) sleeps 20 ms and then wants the lock; medium
  * (10) computes for MEDIUM_MSEC without ever blocking, and without ever
  * yielding when timer preemption runs.
  *
@@ -40,8 +40,8 @@
 #define MEDIUM_PRIO 10
 #define HIGH_PRIO 20
 #define MAIN_PRIO 30
-#define HIGH_SLEEP_MSEC 2
-#define MEDIUM_MSEC 100
+#define HIGH_SLEEP_MSEC 20
+#define MEDIUM_MSEC 200
 #define MAX_EVENTS 16
 /* Generous, so that it is above pmt_stack_min() on any machine. */
 #define STACK_SIZE (64 * 1024)
