@@ -86,14 +86,6 @@ hold_m_until_go(void *arg)
 	return arg;
 }
 
-/* Logs its tag (the argument). */
-static void *
-log_tag(void *arg)
-{
-	test_log((char)(uintptr_t)arg);
-	return NULL;
-}
-
 /* ---------------------------------------------------------------- errors */
 
 START_TEST(test_cond_calls_fail_with_enoinit_before_init)

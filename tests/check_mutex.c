@@ -87,14 +87,6 @@ lock_log_unlock(void *arg)
 	return NULL;
 }
 
-/* Logs its tag (the argument). */
-static void *
-log_tag(void *arg)
-{
-	test_log((char)(uintptr_t)arg);
-	return NULL;
-}
-
 /* Locks rm, logs its tag (the argument), unlocks. */
 static void *
 lock_rm_log_unlock(void *arg)

@@ -68,14 +68,6 @@ lock_m2_log(void *arg)
 	return NULL;
 }
 
-/* Logs its tag (the argument). */
-static void *
-log_tag(void *arg)
-{
-	test_log((char)(uintptr_t)arg);
-	return NULL;
-}
-
 START_TEST(test_effective_priority_is_base_priority_without_waiters)
 {
 	pmt_t t;

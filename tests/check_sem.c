@@ -71,14 +71,6 @@ timedwait_log(void *arg)
 	return NULL;
 }
 
-/* Logs its tag (the argument). */
-static void *
-log_tag(void *arg)
-{
-	test_log((char)(uintptr_t)arg);
-	return NULL;
-}
-
 /* ---------------------------------------------------------------- errors */
 
 START_TEST(test_sem_calls_fail_with_enoinit_before_init)

@@ -30,14 +30,6 @@ static volatile int bad;
 static volatile int rc_join = -1;
 static pmt_t target;
 
-/* Logs its tag (the argument). */
-static void *
-log_tag(void *arg)
-{
-	test_log((char)(uintptr_t)arg);
-	return NULL;
-}
-
 /* Waits for go, then returns 42. */
 static void *
 wait_go_return_42(void *arg)

@@ -165,6 +165,14 @@ assert_no_give_up(void)
 	    GIVE_UP_MS);
 }
 
+/* Thread entry: logs its tag (the argument). */
+static inline void *
+log_tag(void *arg)
+{
+	test_log((char)(uintptr_t)arg);
+	return NULL;
+}
+
 /* Suite runner: the preemptive build of a library without preemption
  * skips (status 77). */
 static inline int
