@@ -182,16 +182,17 @@ pmt_sched_switch_return(struct pmt_thread *next)
 }
 
 /*
- * t has just become READY (queued); if it outranks the running thread,
- * the running thread steps aside to the head of its level and t runs: at
- * once, or at the end of the caller's pmt_preempt_disable() section.
+ * A thread of higher priority than the caller is ready (woken, spawned,
+ * or the caller's own priority dropped): it runs now, and the caller
+ * resumes first among its equals; inside a pmt_preempt_disable() section,
+ * at its end.
  */
 static inline void
-pmt_sched_preempt_by(const struct pmt_thread *t)
+pmt_sched_yield_higher(void)
 {
 	struct pmt_thread *self = pmt_core.current;
 
-	if (t->prio <= self->prio)
+	if ((pmt_core.ready_map >> self->prio) <= 1u)
 		return;
 	if (self->nopreempt != 0) {
 		pmt_core.need_resched |= PMT_RESCHED_HIGHER;

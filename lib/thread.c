@@ -130,7 +130,7 @@ pmt_spawn(pmt_t *tid, void *(*entry)(void *), void *arg, void *stack,
 	pmt_core.alive++;
 	pmt_core.stats.spawns++;
 	pmt_sched_push_tail(t);
-	pmt_sched_preempt_by(t);
+	pmt_sched_yield_higher();
 	pmt_sched_slice_check();
 	pmt_core_unlock();
 	return 0;

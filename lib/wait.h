@@ -141,25 +141,4 @@ PMT_HIDDEN void pmt_pi_update(struct pmt_thread *t);
  * ready queue or wait queue it is on. */
 PMT_HIDDEN void pmt_prio_move(struct pmt_thread *t, unsigned prio);
 
-/*
- * A thread of higher priority than the caller is ready (woken, or the
- * caller's own priority dropped): it runs now, and the caller resumes
- * first among its equals; inside a pmt_preempt_disable() section, at its
- * end.
- */
-static inline void
-pmt_sched_yield_higher(void)
-{
-	struct pmt_thread *self = pmt_core.current;
-
-	if ((pmt_core.ready_map >> self->prio) <= 1u)
-		return;
-	if (self->nopreempt != 0) {
-		pmt_core.need_resched |= PMT_RESCHED_HIGHER;
-		return;
-	}
-	pmt_sched_push_head(self);
-	pmt_sched_switch(pmt_sched_pop());
-}
-
 #endif /* PMT_WAIT_H */
