@@ -38,6 +38,39 @@ FRAMES = {
             "rip": 56,
         },
     },
+    "riscv:rv64": {
+        "cpu": "riscv64",
+        "sp": "sp",
+        "size": 208,
+        "regs": {
+            "fcsr": 0,
+            "fs0": 8,
+            "fs1": 16,
+            "fs2": 24,
+            "fs3": 32,
+            "fs4": 40,
+            "fs5": 48,
+            "fs6": 56,
+            "fs7": 64,
+            "fs8": 72,
+            "fs9": 80,
+            "fs10": 88,
+            "fs11": 96,
+            "s11": 104,
+            "s10": 112,
+            "s9": 120,
+            "s8": 128,
+            "s7": 136,
+            "s6": 144,
+            "s5": 152,
+            "s4": 160,
+            "s3": 168,
+            "s2": 176,
+            "s1": 184,
+            "s0": 192,
+            "pc": 200,
+        },
+    },
 }
 
 
@@ -300,19 +333,31 @@ def frame_level(frame):
     return level if f is not None else 0
 
 
+def register_bits(frame, name):
+    """The contents of register name in frame as an integer: the raw bits
+    of an FP register, whose type is a union of its formats (riscv64)."""
+    value = frame.read_register(name)
+    if value.type.strip_typedefs().code == gdb.TYPE_CODE_UNION:
+        value = value.cast(gdb.lookup_type("unsigned long"))
+    return int(value)
+
+
 def with_registers(regs, action):
     """Runs action with frame 0's registers set to regs, then puts back the
     registers and the selected frame as they were."""
     level = frame_level(gdb.selected_frame())
     newest = gdb.newest_frame()
-    saved = {r: int(newest.read_register(r)) for r in regs}
+    saved = {r: register_bits(newest, r) for r in regs}
 
     def load(values):
         # $reg is the selected frame's register, and a write resets the
-        # selection: select frame 0 for each.
+        # selection: select frame 0 for each.  The value is a full word:
+        # gdb takes a word's bits for an FP register (riscv64), where a
+        # narrower integer would be an invalid cast.
         for r, v in values.items():
             gdb.newest_frame().select()
-            gdb.execute("set $%s = %#x" % (r, v), to_string=True)
+            command = "set $%s = (unsigned long) %#x" % (r, v)
+            gdb.execute(command, to_string=True)
 
     try:
         load(regs)

@@ -13,6 +13,9 @@
 #if defined(__x86_64__)
 #include <fenv.h>
 #endif
+#if defined(__riscv)
+#include <fenv.h>
+#endif
 
 #include "testutil.h"
 
@@ -420,6 +423,465 @@ START_TEST(test_new_thread_inherits_fp_state_of_spawn_time)
 END_TEST
 #endif /* __x86_64__ */
 
+#if defined(__riscv)
+/* ---------------------------------------------------------------- riscv64 */
+
+/*
+ * The psABI gives fcsr thread storage duration: each thread keeps its own
+ * dynamic rounding mode (frm, bits 5-7) and accrued exception flags
+ * (fflags, bits 0-4), across yields and ticks, and a new thread starts
+ * with its creator's.  The switch also keeps s0-s11 and fs0-fs11.
+ */
+#define FCSR_FRM_SHIFT 5
+#define FFLAGS_NV 0x10u /* invalid operation */
+#define FFLAGS_DZ 0x08u /* divide by zero */
+#define FFLAGS_OF 0x04u /* overflow */
+#define FFLAGS_UF 0x02u /* underflow */
+#define FFLAGS_NX 0x01u /* inexact */
+
+static unsigned
+get_fcsr(void)
+{
+	unsigned long v;
+
+	__asm__ __volatile__("frcsr %0" : "=r"(v) : : "memory");
+	return (unsigned)v;
+}
+
+static void
+set_fcsr(unsigned v)
+{
+	__asm__ __volatile__("fscsr %0" : : "r"((unsigned long)v) : "memory");
+}
+
+/*
+ * The five rounding modes, to nearest (ties to even), toward zero, down,
+ * up, and to nearest with ties away from zero (RMM, which <fenv.h> does
+ * not name), each with accrued flags of its own.
+ */
+#define RV_NMODES 5
+static const unsigned rv_fcsr[RV_NMODES] = {
+    (0u << FCSR_FRM_SHIFT),
+    (1u << FCSR_FRM_SHIFT) | FFLAGS_NV | FFLAGS_NX,
+    (2u << FCSR_FRM_SHIFT) | FFLAGS_DZ | FFLAGS_UF,
+    (3u << FCSR_FRM_SHIFT) | FFLAGS_OF,
+    (4u << FCSR_FRM_SHIFT) | FFLAGS_NV | FFLAGS_DZ | FFLAGS_OF | FFLAGS_UF |
+        FFLAGS_NX,
+};
+
+/*
+ * Results that tell the five modes apart: the three quotients tell the
+ * directed modes from the nearest ones, and 1 + 2^-53, halfway between 1
+ * and the next double, tells ties to even (1) from ties away (1 + 2^-52).
+ * Volatile operands, so that the arithmetic happens at run time under the
+ * dynamic rounding mode.
+ */
+static volatile double rv_one = 1.0, rv_three = 3.0, rv_ten = 10.0;
+static volatile double rv_half_ulp = 0x1p-53;
+
+struct rv_results {
+	double third, tenth, minus_third, tie;
+};
+
+static struct rv_results
+rv_compute(void)
+{
+	struct rv_results q;
+	volatile double r;
+
+	r = rv_one / rv_three;
+	q.third = r;
+	r = rv_one / rv_ten;
+	q.tenth = r;
+	r = -rv_one / rv_three;
+	q.minus_third = r;
+	r = rv_one + rv_half_ulp;
+	q.tie = r;
+	return q;
+}
+
+static int
+rv_same(struct rv_results a, struct rv_results b)
+{
+	return a.third == b.third && a.tenth == b.tenth &&
+	       a.minus_third == b.minus_third && a.tie == b.tie;
+}
+
+static struct rv_results rv_expected[RV_NMODES];
+static volatile unsigned long rv_fcsr_wrong[RV_NMODES];
+static volatile unsigned long rv_result_wrong[RV_NMODES];
+
+/* Works out the results of every mode on the calling thread, and checks
+ * they differ pairwise, or the tests could not tell modes apart.  Leaves
+ * fcsr as it found it. */
+static void
+rv_compute_expected(void)
+{
+	unsigned saved = get_fcsr();
+	int i, j;
+
+	for (i = 0; i < RV_NMODES; i++) {
+		set_fcsr(rv_fcsr[i]);
+		rv_expected[i] = rv_compute();
+	}
+	set_fcsr(saved);
+	for (i = 0; i < RV_NMODES; i++)
+		for (j = 0; j < i; j++)
+			ck_assert_msg(!rv_same(rv_expected[i], rv_expected[j]),
+			    "fcsr %#x and %#x give the same results: the FPU "
+			    "ignores the rounding mode",
+			    rv_fcsr[j], rv_fcsr[i]);
+}
+
+/* Takes turns with fcsr rv_fcsr[n], checking it and the arithmetic on
+ * each; the arithmetic raises the inexact flag, so fcsr is set again
+ * before each yield. */
+static void
+rv_hold_fcsr(int n)
+{
+	int i;
+
+	for (i = 0; i < NTURNS; i++) {
+		set_fcsr(rv_fcsr[n]);
+		pmt_yield();
+		if (get_fcsr() != rv_fcsr[n])
+			rv_fcsr_wrong[n]++;
+		if (!rv_same(rv_compute(), rv_expected[n]))
+			rv_result_wrong[n]++;
+	}
+}
+
+static void *
+rv_fcsr_thread(void *arg)
+{
+	rv_hold_fcsr((int)(uintptr_t)arg);
+	return NULL;
+}
+
+static void
+rv_assert_fcsr_kept(void)
+{
+	int i;
+
+	for (i = 0; i < RV_NMODES; i++) {
+		ck_assert_msg(rv_fcsr_wrong[i] == 0,
+		    "thread %d: fcsr was not %#x %lu times", i, rv_fcsr[i],
+		    rv_fcsr_wrong[i]);
+		ck_assert_msg(rv_result_wrong[i] == 0,
+		    "thread %d: arithmetic under fcsr %#x was wrong %lu times",
+		    i, rv_fcsr[i], rv_result_wrong[i]);
+	}
+}
+
+START_TEST(test_fcsr_rounding_mode_and_flags_are_kept_per_thread_across_yields)
+{
+	pmt_t tids[RV_NMODES - 1];
+	unsigned fcsr0;
+	int i;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	fcsr0 = get_fcsr();
+	rv_compute_expected();
+	for (i = 1; i < RV_NMODES; i++)
+		ck_assert_pmt_ok(test_spawn(
+		    &tids[i - 1], rv_fcsr_thread, PTR(i), i, PMT_PRIO_DEFAULT));
+	rv_hold_fcsr(0); /* main: to nearest, no flags */
+	for (i = 1; i < RV_NMODES; i++)
+		ck_assert_pmt_ok(pmt_join(tids[i - 1], NULL));
+	set_fcsr(fcsr0);
+	assert_took_turns(RV_NMODES);
+	rv_assert_fcsr_kept();
+}
+END_TEST
+
+/*
+ * Flags raised by arithmetic, as <fenv.h> sees them: each of three
+ * threads raises its own exception and finds exactly that one raised
+ * after every yield, the others' never.
+ */
+static volatile double rv_zero = 0.0, rv_huge = 0x1p1000;
+static const int raised_by[3] = {FE_DIVBYZERO, FE_INVALID, FE_OVERFLOW};
+static volatile unsigned long flags_wrong[3];
+
+static void
+raise_and_keep(int n)
+{
+	volatile double r;
+	int i;
+
+	feclearexcept(FE_ALL_EXCEPT);
+	if (raised_by[n] == FE_DIVBYZERO)
+		r = rv_one / rv_zero;
+	else if (raised_by[n] == FE_INVALID)
+		r = rv_zero / rv_zero;
+	else
+		r = rv_huge * rv_huge; /* overflow, and inexact */
+	(void)r;
+	for (i = 0; i < NTURNS; i++) {
+		pmt_yield();
+		if (fetestexcept(FE_ALL_EXCEPT & ~FE_INEXACT) != raised_by[n])
+			flags_wrong[n]++;
+	}
+}
+
+static void *
+raise_thread(void *arg)
+{
+	raise_and_keep((int)(uintptr_t)arg);
+	return NULL;
+}
+
+START_TEST(test_exception_flags_stay_with_the_thread_that_raised_them)
+{
+	pmt_t t1, t2;
+	unsigned fcsr0;
+	int i;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	fcsr0 = get_fcsr();
+	ck_assert_pmt_ok(
+	    test_spawn(&t1, raise_thread, PTR(1), 0, PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&t2, raise_thread, PTR(2), 1, PMT_PRIO_DEFAULT));
+	raise_and_keep(0);
+	ck_assert_pmt_ok(pmt_join(t1, NULL));
+	ck_assert_pmt_ok(pmt_join(t2, NULL));
+	set_fcsr(fcsr0);
+	assert_took_turns(3);
+	for (i = 0; i < 3; i++)
+		ck_assert_msg(flags_wrong[i] == 0,
+		    "thread %d: raised exceptions other than its own %lu "
+		    "times",
+		    i, flags_wrong[i]);
+}
+END_TEST
+
+/*
+ * unsigned long hold_callee_saved(unsigned long seed, int (*yield)(void));
+ *
+ * Loads s0-s11 with seed + n and fs0-fs11 with the bits of seed + 16 + n,
+ * calls yield, and returns which of them lost their value: bit n for sn,
+ * bit 12 + n for fsn.  An ordinary function otherwise: it keeps its
+ * caller's values of them.
+ */
+unsigned long hold_callee_saved(unsigned long seed, int (*yield)(void));
+__asm__(".pushsection .text\n"
+        ".globl hold_callee_saved\n"
+        ".hidden hold_callee_saved\n"
+        ".type hold_callee_saved, @function\n"
+        ".p2align 2\n"
+        "hold_callee_saved:\n"
+        "	addi sp, sp, -208\n"
+        "	sd a0, 0(sp)\n"
+        "	sd ra, 8(sp)\n"
+        "	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11\n"
+        "	sd s\\n, 16 + 8 * \\n(sp)\n"
+        "	fsd fs\\n, 112 + 8 * \\n(sp)\n"
+        "	addi s\\n, a0, \\n\n"
+        "	addi t0, a0, 16 + \\n\n"
+        "	fmv.d.x fs\\n, t0\n"
+        "	.endr\n"
+        "	jalr a1\n"
+        "	ld t2, 0(sp)\n"
+        "	li a0, 0\n"
+        "	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11\n"
+        "	addi t0, t2, \\n\n"
+        "	beq s\\n, t0, 1f\n"
+        "	li t1, 1 << \\n\n"
+        "	or a0, a0, t1\n"
+        "1:\n"
+        "	fmv.x.d t1, fs\\n\n"
+        "	addi t0, t2, 16 + \\n\n"
+        "	beq t1, t0, 2f\n"
+        "	li t1, 1 << (12 + \\n)\n"
+        "	or a0, a0, t1\n"
+        "2:\n"
+        "	ld s\\n, 16 + 8 * \\n(sp)\n"
+        "	fld fs\\n, 112 + 8 * \\n(sp)\n"
+        "	.endr\n"
+        "	ld ra, 8(sp)\n"
+        "	addi sp, sp, 208\n"
+        "	ret\n"
+        ".size hold_callee_saved, . - hold_callee_saved\n"
+        ".popsection\n");
+
+#define NHOLD 4
+static unsigned long regs_lost[NHOLD];
+
+/* Takes turns holding its own patterns in every callee-saved register. */
+static void
+hold_registers(int n)
+{
+	unsigned long seed = 0x5a5a000000000000ul + 0x10000ul * (unsigned)n;
+	int i;
+
+	for (i = 0; i < NTURNS; i++)
+		regs_lost[n] |= hold_callee_saved(seed, pmt_yield);
+}
+
+static void *
+hold_thread(void *arg)
+{
+	hold_registers((int)(uintptr_t)arg);
+	return NULL;
+}
+
+START_TEST(test_callee_saved_registers_are_kept_across_switches)
+{
+	pmt_t tids[NHOLD - 1];
+	int i;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	/* The helper itself: a yield that switches nowhere. */
+	ck_assert_uint_eq(hold_callee_saved(0x1234ul, pmt_yield), 0);
+	for (i = 1; i < NHOLD; i++)
+		ck_assert_pmt_ok(test_spawn(
+		    &tids[i - 1], hold_thread, PTR(i), i, PMT_PRIO_DEFAULT));
+	hold_registers(0);
+	for (i = 1; i < NHOLD; i++)
+		ck_assert_pmt_ok(pmt_join(tids[i - 1], NULL));
+	assert_took_turns(NHOLD);
+	for (i = 0; i < NHOLD; i++)
+		ck_assert_msg(regs_lost[i] == 0,
+		    "thread %d lost registers across switches: s0-s11 mask "
+		    "%#lx, fs0-fs11 mask %#lx",
+		    i, regs_lost[i] & 0xfff, regs_lost[i] >> 12);
+}
+END_TEST
+
+/* What a new thread found on entry. */
+static unsigned seen_fcsr = ~0u;
+
+static void *
+record_fcsr(void *arg)
+{
+	seen_fcsr = get_fcsr();
+	return arg;
+}
+
+START_TEST(test_new_thread_inherits_creator_fcsr)
+{
+	unsigned fcsr0, want = rv_fcsr[3];
+	pmt_t t;
+	int rc;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	fcsr0 = get_fcsr();
+	set_fcsr(want);
+	/* Started at once, inside pmt_spawn(). */
+	rc = test_spawn(&t, record_fcsr, NULL, 0, PMT_PRIO_DEFAULT + 1);
+	set_fcsr(fcsr0);
+	ck_assert_pmt_ok(rc);
+	ck_assert_uint_eq(seen_fcsr, want);
+	ck_assert_pmt_ok(pmt_join(t, NULL));
+}
+END_TEST
+
+/* The fcsr is the creator's at the time of pmt_spawn(), as with
+ * pthread_create(): a change the creator makes before the new thread first
+ * runs is its own. */
+START_TEST(test_new_thread_inherits_fcsr_of_spawn_time)
+{
+	unsigned fcsr0, now;
+	pmt_t t;
+	int rc;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	fcsr0 = get_fcsr();
+	set_fcsr(rv_fcsr[2]);
+	rc = test_spawn(&t, record_fcsr, NULL, 0, PMT_PRIO_DEFAULT);
+	set_fcsr(rv_fcsr[4]);
+	if (rc == 0)
+		rc = pmt_yield();
+	now = get_fcsr();
+	set_fcsr(fcsr0);
+	ck_assert_pmt_ok(rc);
+	ck_assert_uint_eq(seen_fcsr, rv_fcsr[2]);
+	ck_assert_uint_eq(now, rv_fcsr[4]);
+	ck_assert_pmt_ok(pmt_join(t, NULL));
+}
+END_TEST
+
+/*
+ * Under a 100 us tick: busy threads, one per mode, check fcsr and their
+ * arithmetic on every pass, and now and then yield, so that threads
+ * parked by a tick (whose fcsr the kernel keeps in the signal frame) and
+ * by a yield (whose fcsr the switch keeps) resume each other.  They run
+ * until each has had 20 turns and 20 ticks have switched threads, or
+ * give up after RV_GIVE_UP_MS.
+ */
+#define RV_GIVE_UP_MS 5000
+#define RV_TIMEOUT 30
+static volatile int rv_stop, rv_gave_up;
+static uint64_t rv_deadline;
+
+static uint64_t
+preemptions_now(void)
+{
+	struct pmt_stats st;
+
+	if (pmt_stats(&st) != 0)
+		return 0;
+	return st.preemptions;
+}
+
+static void *
+fcsr_spinner(void *arg)
+{
+	int n = (int)(uintptr_t)arg;
+	unsigned long pass = 0;
+
+	set_fcsr(rv_fcsr[n]);
+	while (!rv_stop) {
+		if (get_fcsr() != rv_fcsr[n])
+			rv_fcsr_wrong[n]++;
+		if (!rv_same(rv_compute(), rv_expected[n]))
+			rv_result_wrong[n]++;
+		set_fcsr(rv_fcsr[n]); /* without the inexact flag again */
+		if (++pass % 256 == 0) {
+			pmt_yield();
+			if (get_fcsr() != rv_fcsr[n])
+				rv_fcsr_wrong[n]++;
+		}
+		if (test_turn(n) && test_min_turns(0, RV_NMODES) >= 20 &&
+		    preemptions_now() >= 20)
+			rv_stop = 1;
+		if (pass % 1024 == 0 && test_expired(rv_deadline)) {
+			rv_gave_up = 1;
+			rv_stop = 1;
+		}
+	}
+	return NULL;
+}
+
+START_TEST(test_fcsr_is_kept_per_thread_under_preemption)
+{
+	pmt_t tids[RV_NMODES];
+	unsigned fcsr0;
+	int i;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	fcsr0 = get_fcsr();
+	rv_compute_expected();
+	rv_deadline = test_deadline_ms(RV_GIVE_UP_MS * TEST_SLOWDOWN);
+	for (i = 0; i < RV_NMODES; i++)
+		ck_assert_pmt_ok(test_spawn(
+		    &tids[i], fcsr_spinner, PTR(i), i, PMT_PRIO_DEFAULT - 1));
+	ck_assert_pmt_ok(pmt_preempt_start(100, 0));
+	for (i = 0; i < RV_NMODES; i++)
+		ck_assert_pmt_ok(pmt_join(tids[i], NULL));
+	ck_assert_pmt_ok(pmt_preempt_stop());
+	ck_assert_uint_eq(get_fcsr(), fcsr0);
+	ck_assert_msg(!rv_gave_up,
+	    "the threads did not take 20 turns each and 20 preemptions in "
+	    "%d ms",
+	    RV_GIVE_UP_MS);
+	ck_assert_uint_ge(preemptions_now(), 20);
+	rv_assert_fcsr_kept();
+}
+END_TEST
+#endif /* __riscv */
+
 #if TEST_ASAN
 /* ---------------------------------------------------------------- ASan */
 
@@ -548,6 +1010,30 @@ context_suite(void)
 	tcase_add_test(tc, test_new_thread_inherits_creator_fp_control_state);
 	tcase_add_test(tc, test_new_thread_inherits_fp_state_of_spawn_time);
 	suite_add_tcase(s, tc);
+#endif
+
+#if defined(__riscv)
+	tc = tcase_create("fp_riscv64");
+	tcase_add_test(tc,
+	    test_fcsr_rounding_mode_and_flags_are_kept_per_thread_across_yields);
+	tcase_add_test(
+	    tc, test_exception_flags_stay_with_the_thread_that_raised_them);
+	tcase_add_test(tc, test_new_thread_inherits_creator_fcsr);
+	tcase_add_test(tc, test_new_thread_inherits_fcsr_of_spawn_time);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("regs_riscv64");
+	tcase_add_test(
+	    tc, test_callee_saved_registers_are_kept_across_switches);
+	suite_add_tcase(s, tc);
+
+	if (PMT_TEST_PREEMPTION) {
+		tc = tcase_create("fp_riscv64_tick");
+		tcase_set_timeout(tc, RV_TIMEOUT * TEST_SLOWDOWN);
+		tcase_add_test(
+		    tc, test_fcsr_is_kept_per_thread_under_preemption);
+		suite_add_tcase(s, tc);
+	}
 #endif
 
 #if TEST_ASAN

@@ -262,11 +262,12 @@ test_on_valgrind(void)
 static inline void
 test_stack_reclaim(const void *lo, size_t size)
 {
-#ifdef HAVE_VALGRIND_VALGRIND_H
-	VALGRIND_MAKE_MEM_DEFINED(lo, size);
-#else
+	/* Unused where valgrind.h compiles its requests to nothing, on a CPU
+	 * Valgrind does not run on (riscv64 in Valgrind 3.19). */
 	(void)lo;
 	(void)size;
+#ifdef HAVE_VALGRIND_VALGRIND_H
+	VALGRIND_MAKE_MEM_DEFINED(lo, size);
 #endif
 }
 

@@ -113,7 +113,8 @@ find_text(struct dl_phdr_info *info, size_t size, void *data)
 static int
 safepc_init(void)
 {
-#if defined(HAVE_DL_ITERATE_PHDR) && defined(__linux__) && defined(__x86_64__)
+#if defined(HAVE_DL_ITERATE_PHDR) && defined(__linux__) &&                     \
+    (defined(__x86_64__) || defined(__riscv))
 	if (text_lo == NULL)
 		dl_iterate_phdr(find_text, NULL);
 	return text_lo != NULL && text_lo < text_hi;
@@ -127,6 +128,10 @@ pc_in_program(const ucontext_t *uc)
 {
 #if defined(__linux__) && defined(__x86_64__)
 	const char *pc = (const char *)uc->uc_mcontext.gregs[REG_RIP];
+
+	return pc >= text_lo && pc < text_hi;
+#elif defined(__linux__) && defined(__riscv)
+	const char *pc = (const char *)uc->uc_mcontext.__gregs[REG_PC];
 
 	return pc >= text_lo && pc < text_hi;
 #else
