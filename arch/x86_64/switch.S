@@ -72,8 +72,17 @@
 .macro	PMT_FRAME_LOAD
 	movq	%rsi, %rsp
 	/* Its frame is a plain one whatever kind of switch parked it (see
-	 * pmt_arch_switch_return), so this CFI describes it. */
+	 * pmt_arch_switch_return), so this CFI describes it: the CFA, and
+	 * where each register is kept, relative to that CFA (the rules the
+	 * save half left hold for the leaving thread's CFA, which is 16
+	 * bytes higher in pmt_arch_switch_return). */
 	.cfi_def_cfa_offset PMT_FRAME_SIZE
+	.cfi_rel_offset %rbp, PMT_FRAME_RBP
+	.cfi_rel_offset %rbx, PMT_FRAME_RBX
+	.cfi_rel_offset %r12, PMT_FRAME_R12
+	.cfi_rel_offset %r13, PMT_FRAME_R13
+	.cfi_rel_offset %r14, PMT_FRAME_R14
+	.cfi_rel_offset %r15, PMT_FRAME_R15
 	/* Its FP control state. */
 	ldmxcsr	PMT_FRAME_MXCSR(%rsp)
 	fldcw	PMT_FRAME_FPUCW(%rsp)
