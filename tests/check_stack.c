@@ -475,7 +475,7 @@ START_TEST(test_tick_finds_busy_recursion_that_never_yields)
 }
 END_TEST
 
-#if defined(__linux__) && defined(__x86_64__)
+#if TEST_SAFEPC
 /*
  * Only a tick sees this one: a frame far past the stack's end, and, while
  * it is there, one long memset() in the C library, where the port lets
@@ -1457,7 +1457,7 @@ stack_suite(void)
 		tcase_set_timeout(tc, TIMEOUT);
 		tcase_add_test(
 		    tc, test_tick_finds_busy_recursion_that_never_yields);
-#if defined(__linux__) && defined(__x86_64__)
+#if TEST_SAFEPC
 		tcase_add_test(
 		    tc, test_tick_finding_stops_thread_that_got_back_in_range);
 #endif

@@ -117,6 +117,11 @@ safepc_init(void)
 	if (text_lo == NULL)
 		dl_iterate_phdr(find_text, NULL);
 	return text_lo != NULL && text_lo < text_hi;
+#elif defined(HAVE_DL_ITERATE_PHDR) && defined(__linux__) &&                   \
+    defined(__aarch64__)
+	if (text_lo == NULL)
+		dl_iterate_phdr(find_text, NULL);
+	return text_lo != NULL && text_lo < text_hi;
 #else
 	return 0;
 #endif
@@ -127,6 +132,10 @@ pc_in_program(const ucontext_t *uc)
 {
 #if defined(__linux__) && defined(__x86_64__)
 	const char *pc = (const char *)uc->uc_mcontext.gregs[REG_RIP];
+
+	return pc >= text_lo && pc < text_hi;
+#elif defined(__linux__) && defined(__aarch64__)
+	const char *pc = (const char *)uc->uc_mcontext.pc;
 
 	return pc >= text_lo && pc < text_hi;
 #else
