@@ -22,7 +22,10 @@ import gdb
 # the switch restores to its offset in the frame, the resume address
 # included; the thread's stack pointer before the switch ("sp") is the
 # saved one plus "size"; "cpu" names the arch/ folder.  Keys are gdb's
-# architecture names.
+# architecture names.  Where the switch resumes a thread at an address
+# kept in a register's slot rather than in the program counter's, "pc"
+# names that register; where gdb shows a register as a union, "fields"
+# names the member that holds its bits.
 FRAMES = {
     "i386:x86-64": {
         "cpu": "x86_64",
@@ -70,6 +73,36 @@ FRAMES = {
             "s0": 192,
             "pc": 200,
         },
+    },
+    "aarch64": {
+        "cpu": "aarch64",
+        "sp": "sp",
+        "pc": "x30",
+        "size": 176,
+        "regs": {
+            "x29": 0,
+            "x30": 8,
+            "x19": 16,
+            "x20": 24,
+            "x21": 32,
+            "x22": 40,
+            "x23": 48,
+            "x24": 56,
+            "x25": 64,
+            "x26": 72,
+            "x27": 80,
+            "x28": 88,
+            "d8": 96,
+            "d9": 104,
+            "d10": 112,
+            "d11": 120,
+            "d12": 128,
+            "d13": 136,
+            "d14": 144,
+            "d15": 152,
+            "fpcr": 160,
+        },
+        "fields": {"d%d" % n: "u" for n in range(8, 16)},
     },
 }
 
@@ -197,6 +230,20 @@ def word(addr):
     return int(gdb.Value(addr).cast(ptr).dereference())
 
 
+def code_address(addr):
+    """A resume address without its pointer authentication code, which
+    the aarch64 switch signs it with under -mbranch-protection: the bits
+    of gdb's $pauth_cmask where the target reports it, else those above
+    the 48-bit user address space of Linux."""
+    try:
+        mask = gdb.parse_and_eval("$pauth_cmask")
+        if mask.type.code != gdb.TYPE_CODE_VOID:
+            return addr & ~int(mask)
+    except gdb.error:
+        pass
+    return addr & ((1 << 48) - 1)
+
+
 def size_text(n):
     """A byte count, in KiB or MiB when it is a whole number of them."""
     for unit, scale in (("M", 1 << 20), ("K", 1 << 10)):
@@ -314,6 +361,8 @@ writes registers.  For the running thread, use backtrace."""
         sp = int(t["sp"])
         regs = {r: word(sp + off) for r, off in layout["regs"].items()}
         regs[layout["sp"]] = sp + layout["size"]
+        if "pc" in layout:
+            regs["pc"] = code_address(regs[layout["pc"]])
 
         def backtrace():
             gdb.write(
@@ -322,7 +371,7 @@ writes registers.  For the running thread, use backtrace."""
             )
             gdb.execute(" ".join(["backtrace"] + argv[1:]), from_tty)
 
-        with_registers(regs, backtrace)
+        with_registers(regs, backtrace, layout.get("fields", {}))
 
 
 def frame_level(frame):
@@ -342,12 +391,20 @@ def register_bits(frame, name):
     return int(value)
 
 
-def with_registers(regs, action):
+def with_registers(regs, action, fields=None):
     """Runs action with frame 0's registers set to regs, then puts back the
-    registers and the selected frame as they were."""
+    registers and the selected frame as they were.  fields maps a register
+    that gdb shows as a union to the member that holds its bits."""
+    fields = fields or {}
     level = frame_level(gdb.selected_frame())
     newest = gdb.newest_frame()
-    saved = {r: register_bits(newest, r) for r in regs}
+
+    def read(r):
+        if r in fields:
+            return int(newest.read_register(r)[fields[r]])
+        return register_bits(newest, r)
+
+    saved = {r: read(r) for r in regs}
 
     def load(values):
         # $reg is the selected frame's register, and a write resets the
@@ -356,7 +413,10 @@ def with_registers(regs, action):
         # narrower integer would be an invalid cast.
         for r, v in values.items():
             gdb.newest_frame().select()
-            command = "set $%s = (unsigned long) %#x" % (r, v)
+            if r in fields:
+                command = "set $%s.%s = %#x" % (r, fields[r], v)
+            else:
+                command = "set $%s = (unsigned long) %#x" % (r, v)
             gdb.execute(command, to_string=True)
 
     try:

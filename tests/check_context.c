@@ -3,8 +3,9 @@
 /*
  * check_context.c - unit tests of the per-thread execution context kept
  * across switches: errno, on x86_64 the rounding mode, the MXCSR control
- * bits and the x87 control word, and in a build with AddressSanitizer
- * its idea of the running thread's stack.
+ * bits and the x87 control word, on aarch64 FPCR and the callee-saved
+ * registers, on riscv64 fcsr and the callee-saved registers, and in a
+ * build with AddressSanitizer its idea of the running thread's stack.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -882,6 +883,457 @@ START_TEST(test_fcsr_is_kept_per_thread_under_preemption)
 END_TEST
 #endif /* __riscv */
 
+#if defined(__aarch64__)
+/* ---------------------------------------------------------------- aarch64 */
+
+/* FPCR fields (Arm Architecture Reference Manual, FPCR): the rounding mode
+ * in bits 22-23, flush-to-zero in 24, default NaN in 25. */
+#define FPCR_RMODE (UINT64_C(3) << 22)
+#define FPCR_RN (UINT64_C(0) << 22) /* to nearest */
+#define FPCR_RP (UINT64_C(1) << 22) /* toward plus infinity */
+#define FPCR_RM (UINT64_C(2) << 22) /* toward minus infinity */
+#define FPCR_RZ (UINT64_C(3) << 22) /* toward zero */
+#define FPCR_FZ (UINT64_C(1) << 24)
+#define FPCR_DN (UINT64_C(1) << 25)
+
+static uint64_t
+get_fpcr(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mrs %0, fpcr" : "=r"(v) : : "memory");
+	return v;
+}
+
+static void
+set_fpcr(uint64_t v)
+{
+	__asm__ __volatile__("msr fpcr, %0" : : "r"(v) : "memory");
+}
+
+/* The FPCR of the thread, with the rounding mode, FZ and DN replaced. */
+static uint64_t
+fpcr_with(uint64_t bits)
+{
+	return (get_fpcr() & ~(FPCR_RMODE | FPCR_FZ | FPCR_DN)) | bits;
+}
+
+/*
+ * What the FPCR does to arithmetic, worked out at run time under the
+ * FPCR in force (the operands are volatile): three quotients that tell
+ * the four rounding modes apart (to nearest, 1/3 and -1/3 round down in
+ * magnitude and 1/10 rounds up), the smallest normal number over 4,
+ * which flush-to-zero makes 0, and the bits of a NaN with a payload plus
+ * 1, which default NaN makes the default NaN.
+ */
+static volatile double a64_one = 1.0, a64_three = 3.0, a64_ten = 10.0;
+static volatile double a64_four = 4.0, a64_min_normal = 0x1p-1022;
+static volatile uint64_t a64_payload_nan = UINT64_C(0x7ff8000000000123);
+
+struct fp_effect {
+	double third, tenth, minus_third, tiny;
+	uint64_t nan;
+};
+
+static struct fp_effect
+fp_effect(void)
+{
+	struct fp_effect e;
+	volatile double r;
+	uint64_t bits = a64_payload_nan;
+	double d;
+
+	r = a64_one / a64_three;
+	e.third = r;
+	r = a64_one / a64_ten;
+	e.tenth = r;
+	r = -a64_one / a64_three;
+	e.minus_third = r;
+	r = a64_min_normal / a64_four;
+	e.tiny = r;
+	memcpy(&d, &bits, sizeof d);
+	r = d + a64_one;
+	d = r;
+	memcpy(&e.nan, &d, sizeof e.nan);
+	return e;
+}
+
+static int
+same_effect(struct fp_effect a, struct fp_effect b)
+{
+	return a.third == b.third && a.tenth == b.tenth &&
+	       a.minus_third == b.minus_third && a.tiny == b.tiny &&
+	       a.nan == b.nan;
+}
+
+/* A thread's FPCR, what it does, and the turns it found either wrong. */
+#define NFPCR 4
+struct fpcr_holder {
+	uint64_t fpcr;
+	struct fp_effect effect;
+	unsigned long wrong, passes;
+};
+
+static struct fpcr_holder fpcr_holders[NFPCR];
+
+/*
+ * Gives each of NFPCR threads an FPCR of its own, every rounding mode and
+ * FZ and DN both on and off among them, and works out on the calling
+ * thread what each does; checks that each reads back as written and that
+ * they differ pairwise in effect, or the test could not tell them apart.
+ */
+static void
+prepare_fpcr_holders(void)
+{
+	static const uint64_t bits[NFPCR] = {FPCR_RZ, FPCR_RP | FPCR_FZ,
+	    FPCR_RM | FPCR_DN, FPCR_RN | FPCR_FZ | FPCR_DN};
+	uint64_t saved = get_fpcr();
+	int i, j;
+
+	for (i = 0; i < NFPCR; i++) {
+		fpcr_holders[i].fpcr = fpcr_with(bits[i]);
+		set_fpcr(fpcr_holders[i].fpcr);
+		ck_assert_uint_eq(get_fpcr(), fpcr_holders[i].fpcr);
+		fpcr_holders[i].effect = fp_effect();
+	}
+	set_fpcr(saved);
+	for (i = 0; i < NFPCR; i++)
+		for (j = 0; j < i; j++)
+			ck_assert_msg(!same_effect(fpcr_holders[i].effect,
+			                  fpcr_holders[j].effect),
+			    "FPCR 0x%lx and 0x%lx compute alike: the CPU (or "
+			    "its emulator) ignores FPCR bits",
+			    (unsigned long)fpcr_holders[j].fpcr,
+			    (unsigned long)fpcr_holders[i].fpcr);
+}
+
+/* 1 when the FPCR and the arithmetic are holder h's. */
+static int
+fpcr_is(const struct fpcr_holder *h)
+{
+	return get_fpcr() == h->fpcr && same_effect(fp_effect(), h->effect);
+}
+
+static void
+assert_fpcr_holders_never_wrong(void)
+{
+	int i;
+
+	for (i = 0; i < NFPCR; i++)
+		ck_assert_msg(fpcr_holders[i].wrong == 0,
+		    "thread %d: FPCR 0x%lx wrong %lu of %lu times", i,
+		    (unsigned long)fpcr_holders[i].fpcr, fpcr_holders[i].wrong,
+		    fpcr_holders[i].passes);
+}
+
+/* Sets its FPCR, then checks it on every turn. */
+static void
+hold_fpcr(struct fpcr_holder *h)
+{
+	int i;
+
+	set_fpcr(h->fpcr);
+	for (i = 0; i < NTURNS; i++) {
+		pmt_yield();
+		h->passes++;
+		if (!fpcr_is(h))
+			h->wrong++;
+	}
+}
+
+static void *
+fpcr_thread(void *arg)
+{
+	hold_fpcr(arg);
+	return NULL;
+}
+
+START_TEST(test_fpcr_is_kept_per_thread_across_yields)
+{
+	pmt_t tids[NFPCR - 1];
+	uint64_t fpcr0;
+	int i;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	fpcr0 = get_fpcr();
+	prepare_fpcr_holders();
+	for (i = 1; i < NFPCR; i++)
+		ck_assert_pmt_ok(test_spawn(&tids[i - 1], fpcr_thread,
+		    &fpcr_holders[i], i, PMT_PRIO_DEFAULT));
+	hold_fpcr(&fpcr_holders[0]); /* main rounds toward zero */
+	for (i = 1; i < NFPCR; i++)
+		ck_assert_pmt_ok(pmt_join(tids[i - 1], NULL));
+	ck_assert_uint_eq(get_fpcr(), fpcr_holders[0].fpcr);
+	set_fpcr(fpcr0);
+	assert_took_turns(NFPCR);
+	assert_fpcr_holders_never_wrong();
+}
+END_TEST
+
+/*
+ * The same under a 100 us tick, the threads busy: a tick parks a thread
+ * inside its handler, where the kernel's signal frame holds its FPCR, and
+ * a yield now and then parks it in the switch, which holds it; threads
+ * parked either way resume each other.  They run until each has had 20
+ * turns and the tick has preempted threads 20 times.
+ */
+#define FPCR_TICK_TURNS 20
+#define FPCR_GIVE_UP_MS 5000
+static volatile int fpcr_stop, fpcr_gave_up;
+static uint64_t fpcr_deadline;
+
+static uint64_t
+preemptions_now(void)
+{
+	struct pmt_stats st;
+
+	if (pmt_stats(&st) != 0)
+		return 0;
+	return st.preemptions;
+}
+
+static void *
+fpcr_busy_thread(void *arg)
+{
+	int me = (int)(uintptr_t)arg;
+	struct fpcr_holder *h = &fpcr_holders[me];
+
+	set_fpcr(h->fpcr);
+	while (!fpcr_stop) {
+		h->passes++;
+		if (!fpcr_is(h))
+			h->wrong++;
+		if (h->passes % 64 == 0) {
+			pmt_yield();
+			if (!fpcr_is(h))
+				h->wrong++;
+		}
+		if (test_turn(me) &&
+		    test_min_turns(0, NFPCR) >= FPCR_TICK_TURNS &&
+		    preemptions_now() >= FPCR_TICK_TURNS)
+			fpcr_stop = 1;
+		if (h->passes % 1024 == 0 && test_expired(fpcr_deadline)) {
+			fpcr_gave_up = 1;
+			fpcr_stop = 1;
+		}
+	}
+	return NULL;
+}
+
+START_TEST(test_fpcr_is_kept_per_thread_under_the_tick)
+{
+	pmt_t tids[NFPCR];
+	int i;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	prepare_fpcr_holders();
+	fpcr_deadline = test_deadline_ms(FPCR_GIVE_UP_MS);
+	for (i = 0; i < NFPCR; i++)
+		ck_assert_pmt_ok(test_spawn(&tids[i], fpcr_busy_thread, PTR(i),
+		    i, PMT_PRIO_DEFAULT - 1));
+	ck_assert_pmt_ok(pmt_preempt_start(100, 0));
+	for (i = 0; i < NFPCR; i++)
+		ck_assert_pmt_ok(pmt_join(tids[i], NULL));
+	ck_assert_pmt_ok(pmt_preempt_stop());
+	ck_assert_msg(!fpcr_gave_up,
+	    "the threads did not take %d turns each in %d ms", FPCR_TICK_TURNS,
+	    FPCR_GIVE_UP_MS);
+	ck_assert_uint_ge(test_min_turns(0, NFPCR), FPCR_TICK_TURNS);
+	ck_assert_uint_ge(preemptions_now(), FPCR_TICK_TURNS);
+	assert_fpcr_holders_never_wrong();
+}
+END_TEST
+
+/* What a new thread found on entry. */
+static uint64_t seen_fpcr;
+
+static void *
+record_fpcr(void *arg)
+{
+	seen_fpcr = get_fpcr();
+	return arg;
+}
+
+START_TEST(test_new_thread_inherits_creator_fpcr)
+{
+	pmt_t t;
+	uint64_t fpcr0, mine;
+	int rc;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	fpcr0 = get_fpcr();
+	mine = fpcr_with(FPCR_RP | FPCR_FZ | FPCR_DN);
+	set_fpcr(mine);
+	rc = test_spawn(&t, record_fpcr, NULL, 0, PMT_PRIO_DEFAULT + 1);
+	set_fpcr(fpcr0);
+	ck_assert_pmt_ok(rc);
+	ck_assert_uint_eq(seen_fpcr, mine);
+	ck_assert_pmt_ok(pmt_join(t, NULL));
+}
+END_TEST
+
+/* The FPCR is the creator's at the time of pmt_spawn(), as with
+ * pthread_create(): a change the creator makes before the new thread
+ * first runs is its own. */
+START_TEST(test_new_thread_inherits_fpcr_of_spawn_time)
+{
+	pmt_t t;
+	uint64_t fpcr0, at_spawn, after, mine;
+	int rc;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	fpcr0 = get_fpcr();
+	at_spawn = fpcr_with(FPCR_RM);
+	after = fpcr_with(FPCR_RP | FPCR_DN);
+	set_fpcr(at_spawn);
+	rc = test_spawn(&t, record_fpcr, NULL, 0, PMT_PRIO_DEFAULT);
+	set_fpcr(after);
+	if (rc == 0)
+		rc = pmt_yield();
+	mine = get_fpcr();
+	set_fpcr(fpcr0);
+	ck_assert_pmt_ok(rc);
+	ck_assert_uint_eq(seen_fpcr, at_spawn);
+	ck_assert_uint_eq(mine, after);
+	ck_assert_pmt_ok(pmt_join(t, NULL));
+}
+END_TEST
+
+/* tests/context-aarch64.S: loads x19-x28 and d8-d15 with values made
+ * from seed, calls fn(arg), and returns how many came back different
+ * (x29 included). */
+unsigned long test_hold_registers(uint64_t seed, void (*fn)(void *), void *arg);
+
+/* A seed of its own for each thread and call: thread n's values differ
+ * from every other thread's in bits 40 and up, each call's in bits 8-39. */
+static uint64_t
+reg_seed(int thread, int call)
+{
+	return ((uint64_t)(thread + 1) << 40) | ((uint64_t)call << 8);
+}
+
+#define NREGS 4
+static unsigned long regs_wrong[NREGS];
+
+static void
+yield_in(void *arg)
+{
+	(void)arg;
+	pmt_yield();
+}
+
+/* Holds its registers across NTURNS yields, one in each call. */
+static void
+hold_registers_yielding(int me)
+{
+	int i;
+
+	for (i = 0; i < NTURNS; i++)
+		regs_wrong[me] +=
+		    test_hold_registers(reg_seed(me, i), yield_in, NULL);
+}
+
+static void *
+regs_yield_thread(void *arg)
+{
+	hold_registers_yielding((int)(uintptr_t)arg);
+	return NULL;
+}
+
+static void
+assert_registers_never_wrong(void)
+{
+	int i;
+
+	for (i = 0; i < NREGS; i++)
+		ck_assert_msg(regs_wrong[i] == 0,
+		    "thread %d: %lu callee-saved registers came back wrong", i,
+		    regs_wrong[i]);
+}
+
+/* pmt_yield() switches by pmt_arch_switch_return(); the threads start
+ * through the trampoline, each with its registers free to hold. */
+START_TEST(test_callee_saved_registers_are_kept_across_yields)
+{
+	pmt_t tids[NREGS - 1];
+	int i;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	for (i = 1; i < NREGS; i++)
+		ck_assert_pmt_ok(test_spawn(&tids[i - 1], regs_yield_thread,
+		    PTR(i), i, PMT_PRIO_DEFAULT));
+	hold_registers_yielding(0);
+	for (i = 1; i < NREGS; i++)
+		ck_assert_pmt_ok(pmt_join(tids[i - 1], NULL));
+	assert_took_turns(NREGS);
+	assert_registers_never_wrong();
+}
+END_TEST
+
+/*
+ * The threads hand a turn round on a condition variable; a condition
+ * wait blocks through pmt_arch_switch(), the plain switch, and so does
+ * main's pmt_join(), which it calls holding its registers too.
+ */
+static pmt_mutex_t relay_mutex = PMT_MUTEX_INITIALIZER;
+static pmt_cond_t relay_cond = PMT_COND_INITIALIZER;
+static int relay_next = 1;
+
+static void
+take_turn_in(void *arg)
+{
+	int me = (int)(uintptr_t)arg;
+
+	pmt_mutex_lock(&relay_mutex);
+	while (relay_next != me)
+		pmt_cond_wait(&relay_cond, &relay_mutex);
+	relay_next = me % (NREGS - 1) + 1;
+	pmt_cond_broadcast(&relay_cond);
+	pmt_mutex_unlock(&relay_mutex);
+}
+
+static void *
+regs_relay_thread(void *arg)
+{
+	int me = (int)(uintptr_t)arg, i;
+
+	for (i = 0; i < NTURNS; i++)
+		regs_wrong[me] +=
+		    test_hold_registers(reg_seed(me, i), take_turn_in, arg);
+	return NULL;
+}
+
+static pmt_t relay_tids[NREGS - 1];
+static int relay_join_error;
+
+static void
+join_relay_in(void *arg)
+{
+	int i, rc;
+
+	(void)arg;
+	for (i = 0; i < NREGS - 1; i++)
+		if ((rc = pmt_join(relay_tids[i], NULL)) != 0)
+			relay_join_error = rc;
+}
+
+START_TEST(test_callee_saved_registers_are_kept_across_blocking_waits)
+{
+	int i;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	for (i = 1; i < NREGS; i++)
+		ck_assert_pmt_ok(test_spawn(&relay_tids[i - 1],
+		    regs_relay_thread, PTR(i), i, PMT_PRIO_DEFAULT));
+	regs_wrong[0] =
+	    test_hold_registers(reg_seed(0, 0), join_relay_in, NULL);
+	ck_assert_pmt_ok(relay_join_error);
+	assert_took_turns(NREGS - 1);
+	assert_registers_never_wrong();
+}
+END_TEST
+#endif /* __aarch64__ */
+
 #if TEST_ASAN
 /* ---------------------------------------------------------------- ASan */
 
@@ -1034,6 +1486,26 @@ context_suite(void)
 		    tc, test_fcsr_is_kept_per_thread_under_preemption);
 		suite_add_tcase(s, tc);
 	}
+#endif
+#if defined(__aarch64__)
+	tc = tcase_create("fp_aarch64");
+	tcase_add_test(tc, test_fpcr_is_kept_per_thread_across_yields);
+	tcase_add_test(tc, test_new_thread_inherits_creator_fpcr);
+	tcase_add_test(tc, test_new_thread_inherits_fpcr_of_spawn_time);
+	suite_add_tcase(s, tc);
+
+	if (PMT_TEST_PREEMPTION) {
+		tc = tcase_create("fp_aarch64_tick");
+		tcase_set_timeout(tc, 30);
+		tcase_add_test(tc, test_fpcr_is_kept_per_thread_under_the_tick);
+		suite_add_tcase(s, tc);
+	}
+
+	tc = tcase_create("registers_aarch64");
+	tcase_add_test(tc, test_callee_saved_registers_are_kept_across_yields);
+	tcase_add_test(
+	    tc, test_callee_saved_registers_are_kept_across_blocking_waits);
+	suite_add_tcase(s, tc);
 #endif
 
 #if TEST_ASAN

@@ -1314,7 +1314,7 @@ END_TEST
 
 /* ---------------------------------------------------------------- safepc */
 
-#if defined(__linux__) && (defined(__x86_64__) || defined(__riscv))
+#if TEST_SAFEPC
 /* Busy threads spinning in the program's own code are preempted. */
 START_TEST(test_safepc_preempts_busy_threads_in_program_code)
 {
@@ -1582,7 +1582,7 @@ START_TEST(test_start_rejects_unknown_flags_and_changes_nothing)
 		ck_assert_pmt_eq(pmt_preempt_start(1000, bad[i]), PMT_EINVAL);
 		assert_not_running(&alrm_before);
 	}
-#if defined(__linux__) && (defined(__x86_64__) || defined(__riscv))
+#if TEST_SAFEPC
 	ck_assert_pmt_ok(
 	    pmt_preempt_start(1000, PMT_PREEMPT_CPUTIME | PMT_PREEMPT_SAFEPC));
 	ck_assert_pmt_ok(pmt_preempt_stop());
@@ -1712,7 +1712,7 @@ preempt_suite(void)
 	tcase_add_test(tc, test_start_stop_cycles_tick_only_while_started);
 	tcase_add_test(tc, test_lone_busy_thread_takes_almost_no_ticks);
 	tcase_add_test(tc, test_cputime_ticks_preempt_busy_threads);
-#if defined(__linux__) && (defined(__x86_64__) || defined(__riscv))
+#if TEST_SAFEPC
 	tcase_add_test(tc, test_safepc_preempts_busy_threads_in_program_code);
 	tcase_add_test(tc, test_safepc_defers_ticks_inside_the_c_library);
 #endif

@@ -187,6 +187,18 @@ test_min_turns(int first, int n)
 	return min;
 }
 
+/*
+ * 1 where the POSIX port reads the interrupted program counter from the
+ * tick's ucontext, so PMT_PREEMPT_SAFEPC works (lib/posix/preempt.c).
+ */
+#if defined(__linux__) &&                                                      \
+    (defined(__x86_64__) || defined(__aarch64__) || defined(__riscv))
+#define TEST_SAFEPC 1
+#endif
+#ifndef TEST_SAFEPC
+#define TEST_SAFEPC 0
+#endif
+
 /* 1 when the library was built with preemption (make check says so). */
 #ifndef PMT_TEST_PREEMPTION
 #define PMT_TEST_PREEMPTION 1

@@ -108,6 +108,10 @@ interrupted_sp(const void *ucontext)
 	const ucontext_t *uc = ucontext;
 
 	return (const void *)uc->uc_mcontext.__gregs[REG_SP];
+#elif defined(__linux__) && defined(__aarch64__)
+	const ucontext_t *uc = ucontext;
+
+	return (const void *)uc->uc_mcontext.sp;
 #else
 	(void)ucontext;
 	return NULL;

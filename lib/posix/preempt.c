@@ -114,7 +114,7 @@ static int
 safepc_init(void)
 {
 #if defined(HAVE_DL_ITERATE_PHDR) && defined(__linux__) &&                     \
-    (defined(__x86_64__) || defined(__riscv))
+    (defined(__x86_64__) || defined(__riscv) || defined(__aarch64__))
 	if (text_lo == NULL)
 		dl_iterate_phdr(find_text, NULL);
 	return text_lo != NULL && text_lo < text_hi;
@@ -132,6 +132,10 @@ pc_in_program(const ucontext_t *uc)
 	return pc >= text_lo && pc < text_hi;
 #elif defined(__linux__) && defined(__riscv)
 	const char *pc = (const char *)uc->uc_mcontext.__gregs[REG_PC];
+
+	return pc >= text_lo && pc < text_hi;
+#elif defined(__linux__) && defined(__aarch64__)
+	const char *pc = (const char *)uc->uc_mcontext.pc;
 
 	return pc >= text_lo && pc < text_hi;
 #else
