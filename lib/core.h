@@ -197,6 +197,12 @@ pmt_thread_counts(const struct pmt_thread *t)
 	return &pmt_core.counts[t->id % PMT_CONFIG_MAX_THREADS];
 }
 
+/* stats.c: t's 32-bit switch count wrapped: carries into its counts.
+ * Scheduler locked.  Out of line: the switch path keeps no register for
+ * it. */
+PMT_HIDDEN __attribute__((cold)) void pmt_thread_switches_wrapped(
+    const struct pmt_thread *t);
+
 /* sched.c: reports a switch made without the lock held exactly once. */
 PMT_HIDDEN _Noreturn void pmt_core_panic_lock(void);
 

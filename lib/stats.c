@@ -46,6 +46,13 @@ pmt_thread_stats(pmt_t tid, struct pmt_thread_stats *stats)
 	return t != NULL ? 0 : PMT_ESRCH;
 }
 
+/* Scheduler locked. */
+void
+pmt_thread_switches_wrapped(const struct pmt_thread *t)
+{
+	pmt_thread_counts(t)->switches_high++;
+}
+
 /* Any context. */
 size_t
 pmt_stack_min(void)
