@@ -119,6 +119,8 @@ pmt_sched_switch_begin(struct pmt_thread *next)
 	if (__builtin_expect(pmt_stack_broken(prev, PMT_STACK_DEPTH(&here)), 0))
 		pmt_stack_switch_fail(prev, PMT_STACK_DEPTH(&here));
 	pmt_core.stats.switches++;
+	if (__builtin_expect(++next->switches == 0, 0))
+		pmt_thread_switches_wrapped(next);
 	pmt_sched_slice_check();
 	return prev;
 }
