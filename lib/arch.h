@@ -24,8 +24,10 @@ PMT_HIDDEN void pmt_arch_switch(void **save_sp, void *load_sp);
  * whatever this returns and has nothing left to do after the switch.
  * key is kept in the parked frame.  When some thread switches back, the
  * parked thread calls pmt_core_switch_resume(key) and returns its value
- * to the caller's caller (when tail-called) by an indirect jump, not a
- * ret, so no return-stack prediction is involved.  Either kind of switch
+ * to the caller's caller (when tail-called).  How a port returns is its
+ * own choice: x86_64 and riscv64 jump, so that no return-stack prediction
+ * is involved; aarch64 returns with ret, the one branch that may land on
+ * a return address without a BTI landing pad.  Either kind of switch
  * resumes either kind of parked thread.  Scheduler locked.  Assembly.
  */
 PMT_HIDDEN int pmt_arch_switch_return(
