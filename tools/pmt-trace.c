@@ -90,11 +90,16 @@ xrealloc(void *p, size_t n, size_t size)
 static size_t
 lane_of(double tid)
 {
+	static size_t last;
 	size_t i;
 
+	/* Events come in runs of one thread's. */
+	if (last < nlanes && lanes[last].tid == tid)
+		return last;
 	for (i = 0; i < nlanes; i++)
 		if (lanes[i].tid == tid)
-			return i;
+			return last = i;
+	last = nlanes;
 	GROW(lanes, nlanes, lanes_cap);
 	memset(&lanes[nlanes], 0, sizeof lanes[nlanes]);
 	lanes[nlanes].tid = tid;
@@ -449,6 +454,16 @@ by_lane_time(const void *a, const void *b)
 	return x->ts < y->ts ? -1 : x->ts > y->ts;
 }
 
+static int
+points_by_lane(const void *a, const void *b)
+{
+	const struct point *x = a, *y = b;
+
+	if (x->lane != y->lane)
+		return x->lane < y->lane ? -1 : 1;
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
 /* Text for SVG. */
 static void
 put_text(FILE *out, const char *s)
@@ -560,8 +575,9 @@ draw(FILE *out, const char *title, double from, double to, int width)
 	fputs("</g>\n", out);
 
 	/* The lanes, each slice clipped to the window; slices that fall in
-	 * a pixel already painted in the lane are left out. */
-	s = 0;
+	 * a pixel already painted in the lane are left out.  Slices and
+	 * marks are sorted by lane. */
+	s = p = 0;
 	for (l = 0; l < nlanes; l++) {
 		y = TOP + (int)l * (LANE_H + LANE_GAP);
 		fprintf(out, "<g class=\"lane\" data-tid=\"%.0f\">\n",
@@ -602,9 +618,8 @@ draw(FILE *out, const char *title, double from, double to, int width)
 		}
 		/* Marks: ticks at the top, preemptions as a red triangle,
 		 * exits as a bar at the end. */
-		for (p = 0; p < npoints; p++) {
-			if (points[p].lane != l || points[p].ts < from ||
-			    points[p].ts > to)
+		for (; p < npoints && points[p].lane == l; p++) {
+			if (points[p].ts < from || points[p].ts > to)
 				continue;
 			x0 = LABEL_W + (points[p].ts - from) * scale;
 			switch (points[p].mark) {
@@ -798,6 +813,7 @@ main(int argc, char **argv)
 		points[j].lane = order[points[j].lane];
 	free(order);
 	qsort(slices, nslices, sizeof *slices, by_lane_time);
+	qsort(points, npoints, sizeof *points, points_by_lane);
 
 	lo = hi = nslices > 0 ? slices[0].ts : points[0].ts;
 	for (j = 0; j < nslices; j++) {
