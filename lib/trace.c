@@ -192,7 +192,7 @@ snapshot(void)
 	}
 }
 
-/* Scheduler locked: the hooks of trace.h. */
+/* Scheduler locked, or pmt_init() (trace.h): the hooks of trace.h. */
 void
 pmt_trace_do_spawn(const struct pmt_thread *t)
 {
@@ -202,12 +202,14 @@ pmt_trace_do_spawn(const struct pmt_thread *t)
 	    by != NULL && by != t ? by->id : PMT_THREAD_NONE, 0);
 }
 
+/* Scheduler locked. */
 void
 pmt_trace_do_exit(const struct pmt_thread *t, unsigned how)
 {
 	record(PMT_TRACE_EXIT, t, how, PMT_THREAD_NONE, 0);
 }
 
+/* Scheduler locked. */
 void
 pmt_trace_do_switch(
     const struct pmt_thread *prev, const struct pmt_thread *next)
@@ -228,6 +230,7 @@ pmt_trace_do_switch(
 	record(PMT_TRACE_SWITCH, prev, why, next->id, next->prio);
 }
 
+/* Scheduler locked. */
 void
 pmt_trace_do_block(const struct pmt_thread *t)
 {
@@ -235,6 +238,7 @@ pmt_trace_do_block(const struct pmt_thread *t)
 	    t->deadline != PMT_TIME_NEVER);
 }
 
+/* Scheduler locked. */
 void
 pmt_trace_do_wake(const struct pmt_thread *t, int result)
 {
@@ -244,6 +248,7 @@ pmt_trace_do_wake(const struct pmt_thread *t, int result)
 	    by != NULL ? by->id : PMT_THREAD_NONE, 0);
 }
 
+/* Scheduler locked. */
 void
 pmt_trace_do_preempt(const struct pmt_thread *t)
 {
@@ -252,6 +257,7 @@ pmt_trace_do_preempt(const struct pmt_thread *t)
 	tr.reason = PMT_TRACE_SWITCH_TICK;
 }
 
+/* Scheduler locked. */
 void
 pmt_trace_do_prio(const struct pmt_thread *t, unsigned prio)
 {
@@ -263,6 +269,7 @@ pmt_trace_do_prio(const struct pmt_thread *t, unsigned prio)
 	put(now, PMT_TRACE_PRIO, t->id, 0, prio, PMT_THREAD_NONE, t->prio);
 }
 
+/* Scheduler locked. */
 void
 pmt_trace_do_name(const struct pmt_thread *t)
 {

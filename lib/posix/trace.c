@@ -432,6 +432,8 @@ convert(const struct pmt_trace_event *e)
 		break;
 	case PMT_TRACE_NAME:
 		off = e->detail & ~PMT_TRACE_NAME_LAST & 0xffu;
+		if (off >= sizeof l->name - 1)
+			break;
 		if (off == 0)
 			l->named = 0;
 		for (i = 0; i < 8 && off + i < sizeof l->name - 1; i++)
