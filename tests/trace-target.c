@@ -12,9 +12,14 @@
  *   main   spawns gamma, of a higher priority, which runs at once and
  *          sleeps for 2 ms; main posts the semaphore, unlocks the mutex
  *          and joins alpha, beta and gamma in turn.
+ *
+ * With TRACE_TARGET_NAMES=odd in the environment, the threads other than
+ * main get names that JSON and XML must escape, one of them in UTF-8 and
+ * one not.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <pmt.h>
 
@@ -69,25 +74,33 @@ spawn(void *(*entry)(void *), int i, int prio, const char *name)
 	return t;
 }
 
+/* The names of alpha, beta and gamma, as TRACE_TARGET_NAMES says. */
+static const char *plain[3] = {"alpha", "beta", "gamma"};
+static const char *odd[3] = {"a \"q\" \\ & <x>\t", "caf\xc3\xa9",
+    "\xff\xfe bytes"};
+
 int
 main(void)
 {
+	const char *env = getenv("TRACE_TARGET_NAMES"), **names = plain;
 	pmt_t a, b, g;
 
 	if (pmt_stack_min() > STACK_SIZE) {
 		fprintf(stderr, "trace-target: stacks too small here\n");
 		return 77;
 	}
+	if (env != NULL && strcmp(env, "odd") == 0)
+		names = odd;
 	check(pmt_init(), "pmt_init");
 	check(pmt_setname(pmt_self(), "main"), "pmt_setname");
 	check(pmt_mutex_lock(&lock), "pmt_mutex_lock");
-	a = spawn(alpha, 0, PMT_PRIO_DEFAULT, "alpha");
-	b = spawn(beta, 1, PMT_PRIO_DEFAULT, "beta");
+	a = spawn(alpha, 0, PMT_PRIO_DEFAULT, names[0]);
+	b = spawn(beta, 1, PMT_PRIO_DEFAULT, names[1]);
 	check(pmt_yield(), "pmt_yield");
 	/* Named before it runs: it outranks main, and runs when the
 	 * critical section around its spawn and name ends. */
 	check(pmt_preempt_disable(), "pmt_preempt_disable");
-	g = spawn(gamma_, 2, PMT_PRIO_DEFAULT + 4, "gamma");
+	g = spawn(gamma_, 2, PMT_PRIO_DEFAULT + 4, names[2]);
 	check(pmt_preempt_enable(), "pmt_preempt_enable");
 	check(pmt_sem_post(&go), "pmt_sem_post");
 	check(pmt_mutex_unlock(&lock), "pmt_mutex_unlock");

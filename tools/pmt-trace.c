@@ -127,15 +127,66 @@ skip_space(const char **p)
 		(*p)++;
 }
 
-/* A JSON string at *p into buf (truncated to size; NULL: skipped).
- * Returns 0, or -1 when it is not one. */
+/* Four hex digits at *p, advanced past them; -1 when they are not. */
+static long
+hex4(const char **p)
+{
+	long v = 0;
+	int i, c;
+
+	for (i = 0; i < 4; i++) {
+		c = (unsigned char)(*p)[i];
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			v = v * 16 + ((c | 0x20) - 'a' + 10);
+		else
+			return -1;
+	}
+	*p += 4;
+	return v;
+}
+
+/* Appends code point c to buf[*n] in UTF-8, if it fits in size. */
+static void
+put_utf8(char *buf, size_t size, size_t *n, unsigned long c)
+{
+	char u[4];
+	size_t k, len;
+
+	if (c < 0x80) {
+		u[0] = (char)c;
+		len = 1;
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | c >> 6);
+		u[1] = (char)(0x80 | (c & 0x3f));
+		len = 2;
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | c >> 12);
+		u[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		len = 3;
+	} else {
+		u[0] = (char)(0xf0 | c >> 18);
+		u[1] = (char)(0x80 | (c >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		len = 4;
+	}
+	if (buf == NULL || *n + len >= size)
+		return;
+	for (k = 0; k < len; k++)
+		buf[(*n)++] = u[k];
+}
+
+/* A JSON string at *p into buf, in UTF-8 (truncated to size; NULL:
+ * skipped).  Returns 0, or -1 when it is not one. */
 static int
 parse_string(const char **p, char *buf, size_t size)
 {
 	const char *s = *p;
 	size_t n = 0;
-	unsigned c;
-	int i;
+	long c, lo;
 
 	if (*s++ != '"')
 		return -1;
@@ -143,49 +194,53 @@ parse_string(const char **p, char *buf, size_t size)
 		if (*s == '\0')
 			return -1;
 		c = (unsigned char)*s++;
-		if (c == '\\') {
-			switch (*s++) {
-			case 'b':
-				c = '\b';
-				break;
-			case 'f':
-				c = '\f';
-				break;
-			case 'n':
-				c = '\n';
-				break;
-			case 'r':
-				c = '\r';
-				break;
-			case 't':
-				c = '\t';
-				break;
-			case 'u':
-				for (c = 0, i = 0; i < 4; i++, s++) {
-					if (*s >= '0' && *s <= '9')
-						c = c * 16 +
-						    (unsigned)(*s - '0');
-					else if ((*s | 0x20) >= 'a' &&
-					         (*s | 0x20) <= 'f')
-						c = c * 16 +
-						    (unsigned)((*s | 0x20) -
-						               'a' + 10);
-					else
-						return -1;
-				}
-				/* Kept as a byte below 0x100, else '?'. */
-				if (c > 0xff)
-					c = '?';
-				break;
-			case '\0':
-				return -1;
-			default:
-				c = (unsigned char)s[-1];
-				break;
-			}
+		if (c != '\\') {
+			if (buf != NULL && n + 1 < size)
+				buf[n++] = (char)c;
+			continue;
 		}
-		if (buf != NULL && n + 1 < size)
-			buf[n++] = (char)c;
+		switch (*s++) {
+		case 'b':
+			c = '\b';
+			break;
+		case 'f':
+			c = '\f';
+			break;
+		case 'n':
+			c = '\n';
+			break;
+		case 'r':
+			c = '\r';
+			break;
+		case 't':
+			c = '\t';
+			break;
+		case 'u':
+			if ((c = hex4(&s)) < 0)
+				return -1;
+			/* A surrogate pair is one code point; a lone
+			 * surrogate becomes U+FFFD. */
+			if (c >= 0xd800 && c <= 0xdbff && s[0] == '\\' &&
+			    s[1] == 'u') {
+				s += 2;
+				if ((lo = hex4(&s)) < 0)
+					return -1;
+				if (lo >= 0xdc00 && lo <= 0xdfff)
+					c = 0x10000 + ((c - 0xd800) << 10) +
+					    (lo - 0xdc00);
+				else
+					c = 0xfffd;
+			} else if (c >= 0xd800 && c <= 0xdfff) {
+				c = 0xfffd;
+			}
+			break;
+		case '\0':
+			return -1;
+		default: /* " \ / */
+			c = (unsigned char)s[-1];
+			break;
+		}
+		put_utf8(buf, size, &n, (unsigned long)c);
 	}
 	if (buf != NULL && size > 0)
 		buf[n] = '\0';
@@ -464,29 +519,52 @@ points_by_lane(const void *a, const void *b)
 	return x->ts < y->ts ? -1 : x->ts > y->ts;
 }
 
-/* Text for SVG. */
+/* The length of the UTF-8 sequence at s, or 0 when it is not one. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	size_t need, i;
+
+	if (*s < 0x80)
+		return 1;
+	if (*s >= 0xc2 && *s <= 0xdf)
+		need = 1;
+	else if (*s >= 0xe0 && *s <= 0xef)
+		need = 2;
+	else if (*s >= 0xf0 && *s <= 0xf4)
+		need = 3;
+	else
+		return 0;
+	for (i = 1; i <= need; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return need + 1;
+}
+
+/* Text for SVG, which is UTF-8 XML: markup escaped, and control
+ * characters (not allowed in XML 1.0) and bytes that are not UTF-8
+ * shown as '?'. */
 static void
 put_text(FILE *out, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len;
+
+	while (*p != '\0') {
+		len = 1;
+		if (*p == '&')
 			fputs("&amp;", out);
-			break;
-		case '<':
+		else if (*p == '<')
 			fputs("&lt;", out);
-			break;
-		case '>':
+		else if (*p == '>')
 			fputs("&gt;", out);
-			break;
-		case '"':
+		else if (*p == '"')
 			fputs("&quot;", out);
-			break;
-		default:
-			/* Control characters are not allowed in XML 1.0. */
-			fputc((unsigned char)*s < 0x20 ? '?' : *s, out);
-			break;
-		}
+		else if (*p >= 0x20 && (len = utf8_len(p)) != 0)
+			fwrite(p, 1, len, out);
+		else
+			fputc('?', out);
+		p += len != 0 ? len : 1;
 	}
 }
 
