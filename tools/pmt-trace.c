@@ -890,10 +890,13 @@ main(int argc, char **argv)
 	for (j = 0; j < npoints; j++)
 		points[j].lane = order[points[j].lane];
 	free(order);
-	qsort(slices, nslices, sizeof *slices, by_lane_time);
-	qsort(points, npoints, sizeof *points, points_by_lane);
+	if (nslices > 0)
+		qsort(slices, nslices, sizeof *slices, by_lane_time);
+	if (npoints > 0)
+		qsort(points, npoints, sizeof *points, points_by_lane);
 
-	lo = hi = nslices > 0 ? slices[0].ts : points[0].ts;
+	/* Lanes from metadata alone draw empty, from time 0. */
+	lo = hi = nslices > 0 ? slices[0].ts : npoints > 0 ? points[0].ts : 0;
 	for (j = 0; j < nslices; j++) {
 		if (slices[j].ts < lo)
 			lo = slices[j].ts;
