@@ -114,6 +114,19 @@ struct pmt_stats {
 	uint32_t max_threads;
 };
 
+/* A thread's own counters since it was spawned, and its state now; see
+ * pmt_thread_stats(3). */
+#define PMT_THREAD_READY 1   /* waiting for the CPU */
+#define PMT_THREAD_RUNNING 2 /* running: the caller */
+#define PMT_THREAD_BLOCKED 3 /* waiting for a thread, object or deadline */
+#define PMT_THREAD_DONE 4    /* finished, not yet joined */
+
+struct pmt_thread_stats {
+	uint64_t switches;    /* times switched to (its first run included) */
+	uint64_t preemptions; /* times a tick gave its CPU to an equal */
+	int state;            /* PMT_THREAD_READY, ..._RUNNING, and so on */
+};
+
 int pmt_init(void);
 int pmt_spawn(pmt_t *tid, void *(*entry)(void *arg), void *arg, void *stack,
     size_t size, int prio);
@@ -126,6 +139,7 @@ int pmt_setprio(pmt_t tid, int prio);
 int pmt_getprio(pmt_t tid, int *prio);
 const char *pmt_strerror(int error);
 int pmt_stats(struct pmt_stats *stats);
+int pmt_thread_stats(pmt_t tid, struct pmt_thread_stats *stats);
 size_t pmt_stack_min(void);
 
 /*

@@ -28,6 +28,12 @@ enum pmt_state {
 	PMT_DONE      /* finished, waiting to be joined */
 };
 
+/* pmt_thread_stats() reports the state as it is. */
+_Static_assert(
+    PMT_READY == PMT_THREAD_READY && PMT_RUNNING == PMT_THREAD_RUNNING &&
+        PMT_BLOCKED == PMT_THREAD_BLOCKED && PMT_DONE == PMT_THREAD_DONE,
+    "enum pmt_state and the PMT_THREAD_* states of pmt.h differ");
+
 /* What a BLOCKED thread waits for, and what its wait_obj points at. */
 enum pmt_wait_kind {
 	PMT_WAIT_NONE = 0,
@@ -67,18 +73,34 @@ struct pmt_thread {
 	 * part of pmt_core.preempt_count. */
 	uint16_t nopreempt;
 	uint8_t stack_flags; /* PMT_STACK_* of this stack (stack.h) */
-	const char *name;    /* pmt_setname(): the caller's string, or NULL */
+	/* Times switched to, modulo 2^32: pmt_thread_counts() has the
+	 * wraps.  In the padding before name, on the switch's cache line. */
+	uint32_t switches;
+	const char *name; /* pmt_setname(): the caller's string, or NULL */
 #ifdef PMT_SANITIZE_ADDRESS
 	void *fiber_fake_stack; /* AddressSanitizer's, while parked (fiber.h) */
 #endif
 };
 
-/* Two cache lines at most, whatever the CPU (x86_64: 104 bytes). */
+/* Two cache lines at most, whatever the CPU (x86_64: 120 bytes, 128 with
+ * AddressSanitizer). */
 _Static_assert(sizeof(struct pmt_thread) <= 128,
     "struct pmt_thread grew beyond 128 bytes");
 
 struct pmt_queue {
 	struct pmt_thread *head, *tail;
+};
+
+/*
+ * The rest of a thread's counters for pmt_thread_stats(), by slot, cleared
+ * by pmt_spawn().  Beside the thread table, as struct pmt_thread has no
+ * room for two more 64-bit counters within its two cache lines (with
+ * AddressSanitizer's field): it keeps the low half of its switch count,
+ * which every switch increments, and the rare carry lands here.
+ */
+struct pmt_thread_counts {
+	uint32_t switches_high; /* times pmt_thread.switches wrapped */
+	uint64_t preemptions;   /* times a tick gave its CPU to an equal */
 };
 
 struct pmt_core {
@@ -109,6 +131,7 @@ struct pmt_core {
 	uint64_t used[PMT_MAP_WORDS]; /* bit n set: threads[n] not FREE */
 	struct pmt_queue ready[PMT_NLEVELS];
 	struct pmt_thread threads[PMT_CONFIG_MAX_THREADS];
+	struct pmt_thread_counts counts[PMT_CONFIG_MAX_THREADS];
 };
 
 PMT_HIDDEN extern struct pmt_core pmt_core;
@@ -167,6 +190,19 @@ pmt_core_fast_end(void)
 	    pmt_core.preempt_count == 0)
 		pmt_core_resched();
 }
+
+/* Any context.  The counters of t (pmt_thread_stats()). */
+static inline struct pmt_thread_counts *
+pmt_thread_counts(const struct pmt_thread *t)
+{
+	return &pmt_core.counts[t->id % PMT_CONFIG_MAX_THREADS];
+}
+
+/* stats.c: t's 32-bit switch count wrapped: carries into its counts.
+ * Scheduler locked.  Out of line: the switch path keeps no register for
+ * it. */
+PMT_HIDDEN __attribute__((cold)) void pmt_thread_switches_wrapped(
+    const struct pmt_thread *t);
 
 /* sched.c: reports a switch made without the lock held exactly once. */
 PMT_HIDDEN _Noreturn void pmt_core_panic_lock(void);

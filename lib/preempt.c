@@ -36,6 +36,7 @@ pmt_core_resched(void)
 	           ((pmt_core.ready_map >> self->prio) & 1u) != 0) {
 		pmt_sched_push_tail(self);
 		pmt_core.stats.preemptions++;
+		pmt_thread_counts(self)->preemptions++;
 		pmt_trace_preempt(self);
 		pmt_sched_switch(pmt_sched_pop());
 	} else if ((why & PMT_RESCHED_SLICE) != 0 && pmt_core.armed &&

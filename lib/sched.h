@@ -121,6 +121,8 @@ pmt_sched_switch_begin(struct pmt_thread *next)
 		pmt_stack_switch_fail(prev, PMT_STACK_DEPTH(&here));
 	pmt_trace_switch(prev, next);
 	pmt_core.stats.switches++;
+	if (__builtin_expect(++next->switches == 0, 0))
+		pmt_thread_switches_wrapped(next);
 	pmt_sched_slice_check();
 	return prev;
 }

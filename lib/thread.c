@@ -125,6 +125,9 @@ pmt_spawn(pmt_t *tid, void *(*entry)(void *), void *arg, void *stack,
 	t->prio = t->base_prio = (uint8_t)prio;
 	t->detached = 0;
 	t->nopreempt = 0;
+	t->switches = 0;
+	pmt_thread_counts(t)->switches_high = 0;
+	pmt_thread_counts(t)->preemptions = 0;
 	t->sp = pmt_arch_frame_init(stack, size, entry, arg);
 	*tid = t->id;
 	pmt_core.alive++;

@@ -119,6 +119,7 @@ START_TEST(test_calls_before_init_fail_with_enoinit)
 	void *v = SENTINEL_PTR;
 	int prio = -7;
 	struct pmt_stats st;
+	struct pmt_thread_stats ts;
 
 	memset(&st, 0xa5, sizeof st);
 	ck_assert_pmt_eq(test_spawn(&tid, return_arg, NULL, 0, 1), PMT_ENOINIT);
@@ -133,6 +134,9 @@ START_TEST(test_calls_before_init_fail_with_enoinit)
 	ck_assert_int_eq(prio, -7);
 	ck_assert_pmt_eq(pmt_stats(&st), PMT_ENOINIT);
 	ck_assert_uint_eq(st.threads, 0xa5a5a5a5u);
+	memset(&ts, 0xa5, sizeof ts);
+	ck_assert_pmt_eq(pmt_thread_stats(32, &ts), PMT_ENOINIT);
+	ck_assert_int_eq(ts.state, (int)0xa5a5a5a5u);
 	ck_assert_uint_eq(pmt_self(), PMT_THREAD_NONE);
 	/* None of them initialised anything. */
 	ck_assert_pmt_ok(pmt_init());
@@ -709,6 +713,40 @@ START_TEST(test_stats_rejects_null_with_einval)
 }
 END_TEST
 
+START_TEST(test_thread_stats_rejects_null_with_einval)
+{
+	ck_assert_int_eq(pmt_init(), 0);
+	ck_assert_pmt_eq(pmt_thread_stats(pmt_self(), NULL), PMT_EINVAL);
+}
+END_TEST
+
+START_TEST(test_thread_stats_rejects_invalid_ids_with_esrch)
+{
+	pmt_t ids[16], t;
+	struct pmt_thread_stats ts;
+	size_t i, n;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	n = invalid_ids(ids);
+	memset(&ts, 0xa5, sizeof ts);
+	for (i = 0; i < n; i++)
+		ck_assert_pmt_eq(pmt_thread_stats(ids[i], &ts), PMT_ESRCH);
+	ck_assert_int_eq(ts.state, (int)0xa5a5a5a5u);
+	/* A joined thread, and a detached one that finished. */
+	ck_assert_pmt_ok(test_spawn(&t, return_arg, NULL, 0, 20));
+	ck_assert_pmt_ok(pmt_thread_stats(t, &ts));
+	ck_assert_int_eq(ts.state, PMT_THREAD_DONE);
+	ck_assert_pmt_ok(pmt_join(t, NULL));
+	ck_assert_pmt_eq(pmt_thread_stats(t, &ts), PMT_ESRCH);
+	ck_assert_pmt_ok(test_spawn(&t, return_arg, NULL, 0, 10));
+	ck_assert_pmt_ok(pmt_detach(t));
+	ck_assert_pmt_ok(pmt_thread_stats(t, &ts));
+	ck_assert_int_eq(ts.state, PMT_THREAD_READY);
+	ck_assert_pmt_ok(pmt_setprio(pmt_self(), 5)); /* t runs and is freed */
+	ck_assert_pmt_eq(pmt_thread_stats(t, &ts), PMT_ESRCH);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- strerror */
 
 START_TEST(test_strerror_names_every_code_distinctly)
@@ -802,6 +840,8 @@ errors_suite(void)
 
 	tc = tcase_create("stats");
 	tcase_add_test(tc, test_stats_rejects_null_with_einval);
+	tcase_add_test(tc, test_thread_stats_rejects_null_with_einval);
+	tcase_add_test(tc, test_thread_stats_rejects_invalid_ids_with_esrch);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("strerror");

@@ -244,6 +244,61 @@ START_TEST(test_busy_high_threads_are_never_preempted_by_lower_ones)
 }
 END_TEST
 
+/*
+ * pmt_thread_stats() under the tick: three busy threads below main take
+ * turns until each has had goal of them, while main sleeps; once they
+ * are done, and before they are joined, each was preempted, and the
+ * threads' counters add up to the scheduler's.
+ */
+#define NSTATS 3
+
+START_TEST(test_thread_stats_count_preemptions_of_busy_threads)
+{
+	pmt_t tids[NSTATS];
+	struct pmt_thread_stats ts[NSTATS], mine;
+	struct pmt_stats st;
+	uint64_t switches = 0, preemptions = 0;
+	int i, done = 0;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	deadline = test_deadline_ms(GIVE_UP_MS);
+	nbusy = NSTATS;
+	goal = 10;
+	spawn_all(tids, NSTATS, spin_to_goal, LOW);
+	ck_assert_pmt_ok(pmt_preempt_start(500, 0));
+	/* Long sleeps: main's wake-ups take the CPU from a busy thread
+	 * without a preemption, and should be few. */
+	while (!done && !test_expired(deadline)) {
+		ck_assert_pmt_ok(pmt_sleep(PMT_MSEC(50)));
+		for (done = 1, i = 0; i < NSTATS; i++) {
+			ck_assert_pmt_ok(pmt_thread_stats(tids[i], &ts[i]));
+			if (ts[i].state != PMT_THREAD_DONE)
+				done = 0;
+		}
+	}
+	ck_assert_pmt_ok(pmt_preempt_stop());
+	ck_assert_pmt_ok(pmt_thread_stats(pmt_self(), &mine));
+	st = stats_now();
+	join_all(tids, NSTATS);
+	assert_no_give_up();
+	ck_assert_int_eq(done, 1);
+	ck_assert_int_eq(mine.state, PMT_THREAD_RUNNING);
+	ck_assert_uint_eq(mine.preemptions, 0); /* alone at its level */
+	switches = mine.switches;
+	for (i = 0; i < NSTATS; i++) {
+		ck_assert_uint_ge(ts[i].switches, goal);
+		ck_assert_uint_gt(ts[i].preemptions, 0);
+		/* Its last turn ended in its return, not in a preemption. */
+		ck_assert_uint_lt(ts[i].preemptions, ts[i].switches);
+		switches += ts[i].switches;
+		preemptions += ts[i].preemptions;
+	}
+	ck_assert_uint_eq(switches, st.switches);
+	ck_assert_uint_eq(preemptions, st.preemptions);
+	ck_assert_uint_gt(st.preemptions, 0);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- many */
 
 /*
@@ -1663,6 +1718,7 @@ preempt_suite(void)
 	    tc, test_n_busy_threads_all_progress_within_bounded_ticks, 0, 2);
 	tcase_add_test(
 	    tc, test_busy_high_threads_are_never_preempted_by_lower_ones);
+	tcase_add_test(tc, test_thread_stats_count_preemptions_of_busy_threads);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("many_ticks");

@@ -3,7 +3,7 @@
 /*
  * check_sched.c - unit tests of the scheduler: the exact order in which
  * threads run under pmt_yield(), priorities, pmt_setprio() and pmt_spawn(),
- * and the counters pmt_stats() reports.
+ * and the counters pmt_stats() and pmt_thread_stats() report.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -481,6 +481,119 @@ START_TEST(test_stats_count_switches_of_priority_preemption)
 }
 END_TEST
 
+/* pmt_thread_stats() of tid, which must succeed. */
+static struct pmt_thread_stats
+thread_stats(pmt_t tid)
+{
+	struct pmt_thread_stats ts;
+
+	memset(&ts, 0xa5, sizeof ts);
+	ck_assert_pmt_ok(pmt_thread_stats(tid, &ts));
+	return ts;
+}
+
+#define ck_assert_thread_stats(tid, nswitches, npreemptions, st)               \
+	do {                                                                   \
+		struct pmt_thread_stats ck_ts_ = thread_stats(tid);            \
+		ck_assert_uint_eq(ck_ts_.switches, (nswitches));               \
+		ck_assert_uint_eq(ck_ts_.preemptions, (npreemptions));         \
+		ck_assert_int_eq(ck_ts_.state, (st));                          \
+	} while (0)
+
+START_TEST(test_thread_stats_count_switches_of_each_thread)
+{
+	pmt_t a, b, self;
+	struct pmt_stats st;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	self = pmt_self();
+	ck_assert_thread_stats(self, 0, 0, PMT_THREAD_RUNNING);
+	ck_assert_pmt_ok(
+	    test_spawn(&a, log_yield_log, PTR('A'), 0, PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(
+	    test_spawn(&b, log_yield_log, PTR('B'), 1, PMT_PRIO_DEFAULT));
+	ck_assert_thread_stats(a, 0, 0, PMT_THREAD_READY);
+	ck_assert_thread_stats(b, 0, 0, PMT_THREAD_READY);
+	/*
+	 * main -> A (join), A -> B (yield), B -> A (yield), A -> B (A ends),
+	 * B -> main (B ends): A and B are switched to twice each, main once.
+	 */
+	ck_assert_pmt_ok(pmt_join(a, NULL));
+	ck_assert_log("ABAB");
+	ck_assert_thread_stats(self, 1, 0, PMT_THREAD_RUNNING);
+	ck_assert_thread_stats(b, 2, 0, PMT_THREAD_DONE);
+	ck_assert_pmt_ok(pmt_stats(&st));
+	ck_assert_uint_eq(st.switches, 5);
+	/* A joined thread's id is stale: its counters went with it. */
+	ck_assert_pmt_eq(
+	    pmt_thread_stats(a, &(struct pmt_thread_stats){0}), PMT_ESRCH);
+	ck_assert_pmt_ok(pmt_join(b, NULL));
+	/* A lone yield switches nothing. */
+	ck_assert_pmt_ok(pmt_yield());
+	ck_assert_thread_stats(self, 1, 0, PMT_THREAD_RUNNING);
+}
+END_TEST
+
+/* Waits on the semaphore arg once. */
+static void *
+wait_sem(void *arg)
+{
+	test_log('W');
+	pmt_sem_wait(arg);
+	test_log('w');
+	return NULL;
+}
+
+START_TEST(test_thread_stats_report_each_state)
+{
+	pmt_sem_t sem = PMT_SEM_INITIALIZER(0, 1);
+	pmt_t w, r, self;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	self = pmt_self();
+	/* w, above main, runs at spawn and blocks: main is switched back. */
+	ck_assert_pmt_ok(test_spawn(&w, wait_sem, &sem, 0, 30));
+	ck_assert_pmt_ok(
+	    test_spawn(&r, log_once, PTR('R'), 1, PMT_PRIO_DEFAULT));
+	ck_assert_log("W");
+	ck_assert_thread_stats(w, 1, 0, PMT_THREAD_BLOCKED);
+	ck_assert_thread_stats(r, 0, 0, PMT_THREAD_READY);
+	ck_assert_thread_stats(self, 1, 0, PMT_THREAD_RUNNING);
+	/* The post runs w at once, to its end; then main again. */
+	ck_assert_pmt_ok(pmt_sem_post(&sem));
+	ck_assert_log("Ww");
+	ck_assert_thread_stats(w, 2, 0, PMT_THREAD_DONE);
+	ck_assert_thread_stats(self, 2, 0, PMT_THREAD_RUNNING);
+	ck_assert_pmt_ok(pmt_join(r, NULL));
+	ck_assert_log("WwR");
+	ck_assert_pmt_ok(pmt_join(w, NULL));
+	ck_assert_thread_stats(self, 3, 0, PMT_THREAD_RUNNING);
+}
+END_TEST
+
+START_TEST(test_thread_stats_start_at_zero_in_a_reused_slot)
+{
+	pmt_t a, b;
+	struct pmt_stats st;
+
+	ck_assert_int_eq(pmt_init(), 0);
+	ck_assert_pmt_ok(pmt_stats(&st));
+	ck_assert_pmt_ok(
+	    test_spawn(&a, log_yield_log, PTR('A'), 0, PMT_PRIO_DEFAULT));
+	ck_assert_pmt_ok(pmt_join(a, NULL));
+	ck_assert_uint_eq(thread_stats(pmt_self()).switches, 1);
+	/* The table's first free slot again (an id is generation *
+	 * max_threads + slot): a's, with a new id. */
+	ck_assert_pmt_ok(
+	    test_spawn(&b, log_once, PTR('B'), 0, PMT_PRIO_DEFAULT));
+	ck_assert_uint_ne(a, b);
+	ck_assert_uint_eq(a % st.max_threads, b % st.max_threads);
+	ck_assert_thread_stats(b, 0, 0, PMT_THREAD_READY);
+	ck_assert_pmt_ok(pmt_join(b, NULL));
+	ck_assert_log("AAB");
+}
+END_TEST
+
 static Suite *
 sched_suite(void)
 {
@@ -526,6 +639,9 @@ sched_suite(void)
 	tcase_add_test(tc, test_stats_start_at_zero);
 	tcase_add_test(tc, test_stats_count_switches_yields_spawns_exits);
 	tcase_add_test(tc, test_stats_count_switches_of_priority_preemption);
+	tcase_add_test(tc, test_thread_stats_count_switches_of_each_thread);
+	tcase_add_test(tc, test_thread_stats_report_each_state);
+	tcase_add_test(tc, test_thread_stats_start_at_zero_in_a_reused_slot);
 	suite_add_tcase(s, tc);
 
 	return s;
