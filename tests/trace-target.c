@@ -76,8 +76,8 @@ spawn(void *(*entry)(void *), int i, int prio, const char *name)
 
 /* The names of alpha, beta and gamma, as TRACE_TARGET_NAMES says. */
 static const char *plain[3] = {"alpha", "beta", "gamma"};
-static const char *odd[3] = {"a \"q\" \\ & <x>\t", "caf\xc3\xa9",
-    "\xff\xfe bytes"};
+static const char *odd[3] = {
+    "a \"q\" \\ & <x>\t", "caf\xc3\xa9", "\xff\xfe bytes"};
 
 int
 main(void)
