@@ -249,6 +249,101 @@ int pmt_timedjoin(pmt_t tid, void **retval, pmt_time_t deadline);
 int pmt_getprio_effective(pmt_t tid, int *prio);
 
 /*
+ * The scheduling trace; see pmt_trace_start(3).  Off until started; then
+ * each event below goes into a ring of events in memory the caller
+ * supplies, stamped with pmt_now().  Each event is about one thread; what
+ * other, arg and detail hold depends on its kind.  Kinds, wait kinds and
+ * reasons are only ever appended.  A build configured with
+ * --disable-trace answers PMT_ENOSYS.
+ */
+struct pmt_trace_event {
+	pmt_time_t time; /* pmt_now() when it happened */
+	pmt_t thread;    /* the thread it is about */
+	pmt_t other;     /* another thread it involves, or PMT_THREAD_NONE */
+	uint32_t arg;    /* a number, by kind */
+	uint8_t kind;    /* PMT_TRACE_SPAWN, ... */
+	uint8_t detail;  /* a state, reason, wait kind or result, by kind */
+	uint8_t prio;    /* thread's effective priority then */
+	uint8_t reserved_;
+};
+
+/*
+ * Kinds, and what the members hold for each:
+ * THREAD   thread existed when the trace started; detail: its state; when
+ *          it waits, arg: the wait kind, other: the thread it waits for
+ * NAME     eight bytes of thread's name, in other and arg (see
+ *          pmt_trace_start(3)); detail: their offset, PMT_TRACE_NAME_LAST
+ * SPAWN    thread was created; other: by whom; detail: its state
+ * EXIT     thread finished; detail: 0, or PMT_TRACE_EXIT_OVERFLOW
+ * SWITCH   thread left the CPU to other, of priority arg; detail: why
+ * BLOCK    thread began to wait; detail: the wait kind; other: the
+ *          thread it waits for; arg: 1 when it has a deadline
+ * WAKE     thread's wait ended; other: the running thread; detail: the
+ *          wait's result, 0 or a PMT_E* code
+ * PREEMPT  a tick ended thread's slice
+ * TICK     a tick came while thread ran; detail: 1 inside a critical
+ *          section
+ * PRIO     thread's effective priority became prio; arg: the old one
+ */
+#define PMT_TRACE_THREAD 1
+#define PMT_TRACE_NAME 2
+#define PMT_TRACE_SPAWN 3
+#define PMT_TRACE_EXIT 4
+#define PMT_TRACE_SWITCH 5
+#define PMT_TRACE_BLOCK 6
+#define PMT_TRACE_WAKE 7
+#define PMT_TRACE_PREEMPT 8
+#define PMT_TRACE_TICK 9
+#define PMT_TRACE_PRIO 10
+
+/* States, of THREAD and SPAWN. */
+#define PMT_TRACE_STATE_READY 1
+#define PMT_TRACE_STATE_RUNNING 2
+#define PMT_TRACE_STATE_BLOCKED 3
+#define PMT_TRACE_STATE_DONE 4
+
+/* Why a thread left the CPU, in SWITCH. */
+#define PMT_TRACE_SWITCH_YIELD 1  /* pmt_yield() */
+#define PMT_TRACE_SWITCH_TICK 2   /* preempted: its slice ended */
+#define PMT_TRACE_SWITCH_HIGHER 3 /* a higher priority took the CPU */
+#define PMT_TRACE_SWITCH_BLOCK 4  /* it waits */
+#define PMT_TRACE_SWITCH_EXIT 5   /* it finished */
+
+/* What a thread waits for, in BLOCK and THREAD. */
+#define PMT_TRACE_WAIT_JOIN 1
+#define PMT_TRACE_WAIT_MUTEX 2
+#define PMT_TRACE_WAIT_COND 3
+#define PMT_TRACE_WAIT_SEM 4
+#define PMT_TRACE_WAIT_SLEEP 5
+
+#define PMT_TRACE_EXIT_OVERFLOW 1 /* stopped for a stack overflow */
+#define PMT_TRACE_NAME_LAST 0x80u /* in NAME's detail: the last piece */
+
+/* Flag of pmt_trace_start(): keep the first events, not the latest. */
+#define PMT_TRACE_NOWRAP 0x1u
+
+/* The state of the trace; see pmt_trace_info(3). */
+struct pmt_trace_info {
+	struct pmt_trace_event *events; /* as given to pmt_trace_start() */
+	size_t size;                    /* its length in events */
+	uint64_t recorded;  /* events since pmt_trace_start(), held or not */
+	uint64_t first;     /* sequence number of the oldest event held */
+	uint64_t count;     /* events held: first .. first + count - 1 */
+	uint64_t lost;      /* events recorded but not held */
+	pmt_time_t started; /* pmt_now() at pmt_trace_start() */
+	pmt_time_t stopped; /* at pmt_trace_stop(); 0 while running */
+	unsigned flags;     /* as given to pmt_trace_start() */
+	int running;        /* between pmt_trace_start() and pmt_trace_stop() */
+};
+
+int pmt_trace_start(
+    struct pmt_trace_event *events, size_t size, unsigned flags);
+int pmt_trace_stop(void);
+int pmt_trace_info(struct pmt_trace_info *info);
+int pmt_trace_read(
+    uint64_t *seq, struct pmt_trace_event *events, size_t max, size_t *count);
+
+/*
  * Synchronisation objects.  Their members are private: use the calls and
  * the initialisers only.  Each object lives wherever the caller puts it
  * (static, on a stack, inside a structure); no call allocates memory.
@@ -367,6 +462,10 @@ int pmt_vfprintf(FILE *stream, const char *format, va_list ap)
 int pmt_puts(const char *s);
 int pmt_fputs(const char *s, FILE *stream);
 int pmt_fflush(FILE *stream);
+
+/* The trace as Chrome Trace Event JSON, for Perfetto and chrome://tracing;
+ * see pmt_trace_write_json(3). */
+int pmt_trace_write_json(int fd);
 #endif /* hosted */
 
 #ifdef __cplusplus

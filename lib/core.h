@@ -121,6 +121,7 @@ struct pmt_core {
 	volatile uint8_t fast;
 	uint8_t slicing; /* preemption started: ticks slice */
 	uint8_t armed;   /* the port's tick timer is running */
+	uint8_t tracing; /* pmt_trace_start() is recording (trace.h) */
 	uint32_t alive;  /* threads not yet finished */
 	/* Threads with a deadline, earliest first (linked by timed). */
 	struct pmt_thread *timed;

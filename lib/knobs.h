@@ -17,4 +17,11 @@
 #error "PMT_CONFIG_MAX_THREADS must be between 2 and 4096"
 #endif
 
+/* The scheduling trace (trace.h): 1 compiles it in, off until
+ * pmt_trace_start(); 0 leaves it out, and its calls answer PMT_ENOSYS
+ * (configure --disable-trace). */
+#ifndef PMT_CONFIG_TRACE
+#define PMT_CONFIG_TRACE 1
+#endif
+
 #endif /* PMT_KNOBS_H */

@@ -6,6 +6,7 @@
  */
 #include "core.h"
 #include "fmt.h"
+#include "trace.h"
 
 /* Thread context. */
 int
@@ -22,8 +23,10 @@ pmt_setname(pmt_t tid, const char *name)
 		return PMT_EINVAL;
 	pmt_core_lock();
 	t = pmt_thread_lookup(tid);
-	if (t != NULL)
+	if (t != NULL) {
 		t->name = name;
+		pmt_trace_name(t);
+	}
 	pmt_core_unlock();
 	return t != NULL ? 0 : PMT_ESRCH;
 }

@@ -102,6 +102,7 @@ pmt_thread_reap(struct pmt_thread *t, int layer, const void *addr)
 		break;
 	}
 	if (t->state != PMT_DONE) {
+		pmt_trace_exit(t, PMT_TRACE_EXIT_OVERFLOW);
 		/* Its mutexes with waiters go on, as when a thread exits. */
 		while (t->held != NULL)
 			pmt_mutex_release(t->held, t, PMT_EOWNERDEAD);

@@ -37,6 +37,7 @@ pmt_core_resched(void)
 		pmt_sched_push_tail(self);
 		pmt_core.stats.preemptions++;
 		pmt_thread_counts(self)->preemptions++;
+		pmt_trace_preempt(self);
 		pmt_sched_switch(pmt_sched_pop());
 	} else if ((why & PMT_RESCHED_SLICE) != 0 && pmt_core.armed &&
 	           pmt_core.timed == NULL) {
@@ -53,6 +54,7 @@ pmt_core_tick_begin(const void *sp)
 {
 	pmt_stack_tick(sp);
 	pmt_core.stats.ticks++;
+	pmt_trace_tick();
 	pmt_core.need_resched |= PMT_RESCHED_SLICE;
 	return pmt_core.preempt_count == 0 && pmt_core.fast == 0;
 }

@@ -12,6 +12,7 @@
 #include "core.h"
 #include "fiber.h"
 #include "stack.h"
+#include "trace.h"
 
 static inline void
 pmt_sched_mark(unsigned prio)
@@ -118,6 +119,7 @@ pmt_sched_switch_begin(struct pmt_thread *next)
 	pmt_core.need_resched = 0;
 	if (__builtin_expect(pmt_stack_broken(prev, PMT_STACK_DEPTH(&here)), 0))
 		pmt_stack_switch_fail(prev, PMT_STACK_DEPTH(&here));
+	pmt_trace_switch(prev, next);
 	pmt_core.stats.switches++;
 	if (__builtin_expect(++next->switches == 0, 0))
 		pmt_thread_switches_wrapped(next);

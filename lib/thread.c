@@ -133,6 +133,7 @@ pmt_spawn(pmt_t *tid, void *(*entry)(void *), void *arg, void *stack,
 	pmt_core.alive++;
 	pmt_core.stats.spawns++;
 	pmt_sched_push_tail(t);
+	pmt_trace_spawn(t);
 	pmt_sched_yield_higher();
 	pmt_sched_slice_check();
 	pmt_core_unlock();
@@ -162,6 +163,7 @@ pmt_exit(void *retval)
 
 	pmt_core_lock();
 	pmt_stack_exit_check();
+	pmt_trace_exit(self, 0);
 	abandon_mutexes(self);
 	self->value = retval;
 	self->state = PMT_DONE;
@@ -301,5 +303,6 @@ pmt_init(void)
 	pmt_core.current = self;
 	pmt_core.alive = 1;
 	pmt_core.initialised = 1;
+	pmt_trace_spawn(self);
 	return 0;
 }

@@ -166,6 +166,7 @@ pmt_wait_enter(
 	self->wait_obj = obj;
 	self->wait_result = 0;
 	self->deadline = deadline;
+	pmt_trace_block(self);
 	if (deadline != PMT_TIME_NEVER)
 		timed_insert(self);
 	if (queue != NULL)
@@ -254,6 +255,7 @@ pmt_prio_move(struct pmt_thread *t, unsigned prio)
 {
 	struct pmt_thread **queue;
 
+	pmt_trace_prio(t, prio);
 	if (t->state == PMT_READY) {
 		pmt_sched_remove(t);
 		t->prio = (uint8_t)prio;

@@ -85,6 +85,7 @@ pmt_wait_wake(struct pmt_thread *t, int result)
 	t->wait_kind = PMT_WAIT_NONE;
 	t->wait_obj = NULL;
 	t->wait_result = (uint8_t)result;
+	pmt_trace_wake(t, result);
 	pmt_sched_push_tail(t);
 	/* An equal of the running thread: the tick must share the CPU. */
 	pmt_sched_slice_check();

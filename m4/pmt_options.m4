@@ -41,3 +41,31 @@ AC_DEFUN([PMT_PREEMPTION], [
     [pmt_preemption_summary="no: cooperative only; pmt_preempt_start returns PMT_ENOSYS"])
   AM_CONDITIONAL([PMT_PREEMPTION], [test "x$pmt_preemption" = xyes])
 ])
+
+# PMT_SCHED_TRACE: --disable-trace leaves the scheduling trace out of the core
+# (its calls answer PMT_ENOSYS); --with-trace-events=N sizes the static
+# ring of the trace PMT_TRACE starts.
+AC_DEFUN([PMT_SCHED_TRACE], [
+  AC_ARG_ENABLE([trace],
+    [AS_HELP_STRING([--disable-trace],
+      [leave the scheduling trace out (default: in, off until started)])],
+    [], [enable_trace=yes])
+  AS_CASE([$enable_trace],
+    [yes], [TRACE_CPPFLAGS=],
+    [no], [TRACE_CPPFLAGS=-DPMT_CONFIG_TRACE=0],
+    [AC_MSG_ERROR([--enable-trace takes yes or no, not '$enable_trace'])])
+  AC_SUBST([TRACE_CPPFLAGS])
+  AM_CONDITIONAL([PMT_HAVE_TRACE], [test "x$enable_trace" = xyes])
+  AC_ARG_WITH([trace-events],
+    [AS_HELP_STRING([--with-trace-events=N],
+      [events the trace PMT_TRACE starts can hold, 24 bytes each, in the
+       library's BSS (default 65536)])],
+    [pmt_trace_events=$withval], [pmt_trace_events=65536])
+  AS_CASE([$pmt_trace_events],
+    [''|*[[!0-9]]*|0], [AC_MSG_ERROR([--with-trace-events wants a positive number, not '$pmt_trace_events'])])
+  AC_DEFINE_UNQUOTED([PMT_TRACE_ENV_EVENTS], [$pmt_trace_events],
+    [Define to the number of events of the ring PMT_TRACE starts.])
+  AS_IF([test "x$enable_trace" = xyes],
+    [pmt_trace_summary="yes, off until started; PMT_TRACE holds $pmt_trace_events events"],
+    [pmt_trace_summary="no: pmt_trace_* return PMT_ENOSYS"])
+])

@@ -44,6 +44,7 @@ pmt_port_init(void)
 	pmt_port_errno_ptr = &errno;
 	pmt_posix_mask_init();
 	pmt_posix_tick_init();
+	pmt_posix_trace_init();
 	return 0;
 }
 

@@ -2,7 +2,7 @@
 /* Copyright (c) 2026 The libpmt authors */
 /*
  * posix.h - state shared between the files of the POSIX port: the tick
- * signal and the canonical signal mask.
+ * signal, the canonical signal mask, and the trace PMT_TRACE starts.
  */
 #ifndef PMT_POSIX_H
 #define PMT_POSIX_H
@@ -32,5 +32,10 @@ PMT_HIDDEN void pmt_posix_mask_init(void);
 /* preempt.c: records the kernel thread that runs every libpmt thread,
  * for a timer aimed at it.  Thread context, from pmt_port_init(). */
 PMT_HIDDEN void pmt_posix_tick_init(void);
+
+/* trace.c: starts the trace PMT_TRACE asks for, written at exit.  Thread
+ * context, from pmt_port_init(), before the core has set up its first
+ * thread. */
+PMT_HIDDEN void pmt_posix_trace_init(void);
 
 #endif /* PMT_POSIX_H */
