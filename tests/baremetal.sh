@@ -60,7 +60,7 @@ run() {
 	shift 3
 	# shellcheck disable=SC2086
 	timeout "$limit" "$qemu" $machine -nographic -monitor none \
-		-serial stdio -kernel "$image" "$@" </dev/null \
+		-nic none -serial stdio -kernel "$image" "$@" </dev/null \
 		>"$tmp/$name" 2>&1
 	status=$?
 	echo "--- $name: exit status $status"

@@ -34,6 +34,12 @@ flags="-std=c11 -ffreestanding -nostdlib -nostartfiles -static -fno-pic
 	-DPMT_PORT_BRACKET_H=\"virt/bracket.h\" -DPMT_CONFIG_MAX_THREADS=16
 	-DPMT_DEMO_CPU=\"$cpu\" $extra"
 
+# One loadable segment, read, write and execute: no MMU to tell them apart.
+ldflags=-Wl,--build-id=none
+if $cc -Wl,--no-warn-rwx-segments -Wl,--version >/dev/null 2>&1; then
+	ldflags="$ldflags -Wl,--no-warn-rwx-segments"
+fi
+
 objdir=$out.o
 rm -rf "$objdir"
 mkdir -p "$objdir"
@@ -45,6 +51,7 @@ for src in "$@"; do
 	objs="$objs $obj"
 done
 # shellcheck disable=SC2086
-$cc $flags -T "$srcdir/lib/virt-$cpu/link.ld" -o "$out.tmp" $objs -lgcc
+$cc $flags $ldflags -T "$srcdir/lib/virt-$cpu/link.ld" -o "$out.tmp" \
+	$objs -lgcc
 mv "$out.tmp" "$out"
 rm -rf "$objdir"
