@@ -6,9 +6,11 @@
 #   - twice with -icount (a deterministic virtual clock): both runs pass,
 #     and their reports are the same byte for byte;
 #   - once in real time: it passes;
-#   - the two deliberately broken images, which must fail (or hang and be
-#     killed by the timeout): one whose trap entry leaves a register out
-#     of the trap frame, one with an empty switch bracket.
+#   - the deliberately broken images, which must fail (or hang and be
+#     killed by the timeout): break-frame, whose trap entry leaves an
+#     integer register out of the trap frame; break-bracket, with an empty
+#     switch bracket; on aarch64 also break-simd, whose trap frame keeps
+#     only the low 64 bits of each SIMD register.
 # A run passes when the emulation exits 0 and the report has every line
 # below marked ok.  Skips (77) when configure found no compiler or
 # emulator for CPU; fails instead when --enable-baremetal-tests=yes.
@@ -99,7 +101,9 @@ run realtime "$dir/demo.elf" 60
 passed realtime || { echo "FAIL: the $cpu demo failed in real time"; fail=1; }
 
 # The broken images must not pass: the checks bite.
-for broken in frame bracket; do
+broken_images='frame bracket'
+[ "$cpu" = aarch64 ] && broken_images="$broken_images simd"
+for broken in $broken_images; do
 	run "break-$broken" "$dir/break-$broken.elf" 20 -icount "$icount"
 	if passed "break-$broken"; then
 		echo "FAIL: the $cpu image built with a broken $broken passed"
