@@ -55,6 +55,8 @@ AC_DEFUN([PMT_BAREMETAL_CPU], [
       [pmt_baremetal_summary="no: no $1 compiler found"],
     [test -z "$3"],
       [pmt_baremetal_summary="no: qemu-system-$1 not found"],
+    [! $3 --version >&AS_MESSAGE_LOG_FD 2>&1],
+      [pmt_baremetal_summary="no: $3 does not run"],
     [AC_MSG_CHECKING([whether $2 builds freestanding $1 code])
      echo 'int pmt_probe(void) { return 0; }' >conftest.c
      AS_IF([$2 -ffreestanding -c conftest.c -o conftest.o >&AS_MESSAGE_LOG_FD 2>&1 &&
@@ -66,5 +68,5 @@ AC_DEFUN([PMT_BAREMETAL_CPU], [
         pmt_baremetal_summary="no: $2 does not build freestanding $1 code with libgcc"])
      rm -f conftest.c conftest.o])
   AS_IF([test "x$enable_baremetal_tests$pmt_baremetal_cpu" = xyesno],
-    [AC_MSG_ERROR([--enable-baremetal-tests=yes, but $pmt_baremetal_summary (Debian: apt-get install $4)])])
+    [AC_MSG_ERROR([--enable-baremetal-tests=yes, but the bare-metal $1 test cannot run ($pmt_baremetal_summary; Debian: apt-get install $4)])])
 ])
