@@ -31,10 +31,10 @@
 
 #include "virt.h"
 
-#define TICK_USEC 1000u      /* the tick: 1 ms */
-#define RUN_MSEC 200u        /* how long the workers run */
-#define SLEEP_MSEC 3u        /* the sleeper's nap */
-#define STALL_TICKS 5u       /* interrupts masked this long, once */
+#define TICK_USEC 1000u /* the tick: 1 ms */
+#define RUN_MSEC 200u   /* how long the workers run */
+#define SLEEP_MSEC 3u   /* the sleeper's nap */
+#define STALL_TICKS 5u  /* interrupts masked this long, once */
 #define STACK_SIZE PMT_STACK_MIN
 
 /* regs-<cpu>.S: fills the registers from seed, checks them until *stop,
@@ -95,10 +95,10 @@ struct fp {
 };
 
 static struct fp fp[4] = {
-	{PMT_VIRT_ROUND_NEAREST, "nearest", 0, 0, 0, 0},
-	{PMT_VIRT_ROUND_ZERO, "zero", 0, 0, 0, 0},
-	{PMT_VIRT_ROUND_DOWN, "down", 0, 0, 0, 0},
-	{PMT_VIRT_ROUND_UP, "up", 0, 0, 0, 0},
+    {PMT_VIRT_ROUND_NEAREST, "nearest", 0, 0, 0, 0},
+    {PMT_VIRT_ROUND_ZERO, "zero", 0, 0, 0, 0},
+    {PMT_VIRT_ROUND_DOWN, "down", 0, 0, 0, 0},
+    {PMT_VIRT_ROUND_UP, "up", 0, 0, 0, 0},
 };
 
 /* Read at run time, so that nothing is folded at compile time in the
@@ -165,10 +165,10 @@ regs_main(void *arg)
 
 static struct {
 	unsigned wakes;
-	unsigned late;          /* deadlines missed beyond the bound */
-	pmt_time_t worst;       /* the latest wake after its deadline */
-	uint64_t stall_missed;  /* ticks missed during the stall */
-	uint64_t stall_ticks;   /* ticks taken in the five after it */
+	unsigned late;         /* deadlines missed beyond the bound */
+	pmt_time_t worst;      /* the latest wake after its deadline */
+	uint64_t stall_missed; /* ticks missed during the stall */
+	uint64_t stall_ticks;  /* ticks taken in the five after it */
 	int stalled;
 } sleeper;
 
@@ -201,7 +201,8 @@ sleeper_main(void *arg)
 		now = pmt_now();
 		check_irq();
 		sleeper.wakes++;
-		bound = 2 * period + (pmt_virt_ticks_missed() - missed) * period;
+		bound =
+		    2 * period + (pmt_virt_ticks_missed() - missed) * period;
 		if (now < deadline || now - deadline > bound)
 			sleeper.late++;
 		if (now - deadline > sleeper.worst)
@@ -256,15 +257,15 @@ pmt_virt_main(void)
 		int prio;
 		const char *name;
 	} t[] = {
-		{0, busy_main, &busy[0], stack_busy0, 4, "busy0"},
-		{0, busy_main, &busy[1], stack_busy1, 4, "busy1"},
-		{0, fp_main, &fp[0], stack_fp0, 4, "fp-nearest"},
-		{0, fp_main, &fp[1], stack_fp1, 4, "fp-zero"},
-		{0, fp_main, &fp[2], stack_fp2, 4, "fp-down"},
-		{0, fp_main, &fp[3], stack_fp3, 4, "fp-up"},
-		{0, regs_main, &regs[0], stack_regs0, 4, "regs0"},
-		{0, regs_main, &regs[1], stack_regs1, 4, "regs1"},
-		{0, sleeper_main, NULL, stack_sleeper, 12, "sleeper"},
+	    {0, busy_main, &busy[0], stack_busy0, 4, "busy0"},
+	    {0, busy_main, &busy[1], stack_busy1, 4, "busy1"},
+	    {0, fp_main, &fp[0], stack_fp0, 4, "fp-nearest"},
+	    {0, fp_main, &fp[1], stack_fp1, 4, "fp-zero"},
+	    {0, fp_main, &fp[2], stack_fp2, 4, "fp-down"},
+	    {0, fp_main, &fp[3], stack_fp3, 4, "fp-up"},
+	    {0, regs_main, &regs[0], stack_regs0, 4, "regs0"},
+	    {0, regs_main, &regs[1], stack_regs1, 4, "regs1"},
+	    {0, sleeper_main, NULL, stack_sleeper, 12, "sleeper"},
 	};
 	const size_t n = sizeof t / sizeof t[0];
 	struct pmt_thread_stats ts[sizeof t / sizeof t[0]];

@@ -111,10 +111,10 @@ pmt_virt_exit(int status)
 
 /* Thread context: FPCR.RMode, bits 23:22 (RN, RP, RM, RZ). */
 static const unsigned rmode_of[4] = {
-	[PMT_VIRT_ROUND_NEAREST] = 0,
-	[PMT_VIRT_ROUND_UP] = 1,
-	[PMT_VIRT_ROUND_DOWN] = 2,
-	[PMT_VIRT_ROUND_ZERO] = 3,
+    [PMT_VIRT_ROUND_NEAREST] = 0,
+    [PMT_VIRT_ROUND_UP] = 1,
+    [PMT_VIRT_ROUND_DOWN] = 2,
+    [PMT_VIRT_ROUND_ZERO] = 3,
 };
 
 void

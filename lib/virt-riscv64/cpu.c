@@ -13,9 +13,9 @@
 #include "irq.h"
 
 /* QEMU hw/riscv/virt.c memory map. */
-#define VIRT_TEST 0x100000ul         /* SiFive test finisher */
-#define VIRT_CLINT 0x2000000ul       /* core-local interruptor */
-#define VIRT_UART0 0x10000000ul      /* NS16550A */
+#define VIRT_TEST 0x100000ul                 /* SiFive test finisher */
+#define VIRT_CLINT 0x2000000ul               /* core-local interruptor */
+#define VIRT_UART0 0x10000000ul              /* NS16550A */
 #define CLINT_MTIMECMP (VIRT_CLINT + 0x4000) /* hart 0 */
 #define CLINT_MTIME (VIRT_CLINT + 0xbff8)
 #define CLINT_HZ 10000000u /* RISCV_ACLINT_DEFAULT_TIMEBASE_FREQ */
@@ -25,9 +25,9 @@
 #define TEST_PASS 0x5555u
 #define TEST_FAIL 0x3333u
 
-#define MIE_MTIE 0x80ul                  /* machine timer interrupt enable */
+#define MIE_MTIE 0x80ul /* machine timer interrupt enable */
 #define MCAUSE_INTERRUPT (1ul << 63)
-#define MCAUSE_MTI 7ul                   /* machine timer interrupt */
+#define MCAUSE_MTI 7ul /* machine timer interrupt */
 
 #define MMIO64(a) (*(volatile uint64_t *)(a))
 #define MMIO32(a) (*(volatile uint32_t *)(a))

@@ -15,12 +15,12 @@
 #include "virt.h"
 
 static struct {
-	uint64_t hz;      /* counter frequency */
-	uint64_t period;  /* the tick interval in counts; 0: not started */
-	uint64_t next;    /* counter value of the next tick */
-	uint64_t missed;  /* ticks that came too late to be taken */
-	int armed;        /* the periodic tick runs */
-	int running;      /* between pmt_preempt_start() and stop */
+	uint64_t hz;     /* counter frequency */
+	uint64_t period; /* the tick interval in counts; 0: not started */
+	uint64_t next;   /* counter value of the next tick */
+	uint64_t missed; /* ticks that came too late to be taken */
+	int armed;       /* the periodic tick runs */
+	int running;     /* between pmt_preempt_start() and stop */
 } tick;
 
 /* ---------------------------------------------------------------- console */
@@ -64,7 +64,8 @@ pmt_virt_putu(uint64_t n)
 	pmt_virt_write(buf + i, sizeof buf - i);
 }
 
-/* ---------------------------------------------------------------- interrupts */
+/* ---------------------------------------------------------------- interrupts
+ */
 
 /* Any context. */
 unsigned long
@@ -191,8 +192,7 @@ pmt_port_now(void)
 
 	if (hz == 0)
 		hz = pmt_virt_counter_hz();
-	return (pmt_time_t)(c / hz * 1000000000u +
-	                    c % hz * 1000000000u / hz);
+	return (pmt_time_t)(c / hz * 1000000000u + c % hz * 1000000000u / hz);
 }
 
 /* Any context: the counter value at or just after time t. */
@@ -288,7 +288,8 @@ pmt_virt_tick(const void *frame)
 		pmt_core_resched();
 }
 
-/* ---------------------------------------------------------------- preemption */
+/* ---------------------------------------------------------------- preemption
+ */
 
 /* Thread context. */
 int
