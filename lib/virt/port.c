@@ -14,6 +14,9 @@
 #include "irq.h"
 #include "virt.h"
 
+/* The last ticks taken, for pmt_virt_ticks_since(). */
+#define TICK_RING 8
+
 static struct {
 	uint64_t hz;     /* counter frequency */
 	uint64_t period; /* the tick interval in counts; 0: not started */
@@ -21,6 +24,8 @@ static struct {
 	uint64_t missed; /* ticks that came too late to be taken */
 	int armed;       /* the periodic tick runs */
 	int running;     /* between pmt_preempt_start() and stop */
+	unsigned taken;  /* ticks taken, modulo 2^32 */
+	pmt_time_t at[TICK_RING]; /* when: at[taken % TICK_RING] is next */
 } tick;
 
 /* ---------------------------------------------------------------- console */
@@ -258,6 +263,20 @@ pmt_virt_ticks_missed(void)
 	return tick.missed;
 }
 
+/* Any context. */
+unsigned
+pmt_virt_ticks_since(pmt_time_t t)
+{
+	unsigned long key = pmt_virt_irq_save();
+	unsigned n = 0;
+
+	while (n < TICK_RING && n < tick.taken &&
+	       tick.at[(tick.taken - 1 - n) % TICK_RING] >= t)
+		n++;
+	pmt_virt_irq_restore(key);
+	return n;
+}
+
 /*
  * The timer interrupt, acknowledged, interrupts masked, on the interrupted
  * thread's stack.  The next tick is one period after the last one was
@@ -284,6 +303,7 @@ pmt_virt_tick(const void *frame)
 		tick.next += late * tick.period;
 	}
 	pmt_virt_timer_set(tick.next);
+	tick.at[tick.taken++ % TICK_RING] = pmt_port_now();
 	if (pmt_core_tick_begin(frame))
 		pmt_core_resched();
 }

@@ -63,6 +63,10 @@ uint64_t pmt_virt_counter(void);
 uint64_t pmt_virt_counter_hz(void);
 uint64_t pmt_virt_ticks_missed(void);
 
+/* How many of the last few (up to 8) ticks were taken at time t or later
+ * (pmt_now()'s time).  Any context. */
+unsigned pmt_virt_ticks_since(pmt_time_t t);
+
 /* ------------------------------------------- between the CPU's part and
  * lib/virt/port.c */
 
