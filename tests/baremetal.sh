@@ -69,10 +69,25 @@ run() {
 	sed 's/\r$//' "$tmp/$name"
 }
 
-# passed NAME: did run NAME pass?
+# passed NAME [realtime]: did run NAME pass?  In real time the two
+# timing checks (the sleeper's ticks, the stall's catch-up) are notes, not
+# failures: a host too busy to run the emulator's timer thread delivers
+# the timer interrupt late, or several ticks at once, whatever the guest
+# does.  Under -icount time is the guest's own and they must pass.
 passed() {
-	[ "$status" -eq 0 ] || return 1
 	tr -d '\r' <"$tmp/$1" >"$tmp/$1.txt"
+	if [ "${2:-}" = realtime ] && [ "$status" -eq 1 ] &&
+	    grep -Eq '^FAIL (sleeper|stall):' "$tmp/$1.txt" &&
+	    ! grep '^FAIL ' "$tmp/$1.txt" | grep -Evq '^FAIL (sleeper|stall):'; then
+		echo "note: timing in real time on a busy host:"
+		grep '^FAIL ' "$tmp/$1.txt"
+		sed -e 's/^FAIL sleeper:/ok   sleeper:/' \
+		    -e 's/^FAIL stall:/ok   stall:/' -e 's/^FAIL$/PASS/' \
+		    "$tmp/$1.txt" >"$tmp/$1.relaxed" &&
+			mv "$tmp/$1.relaxed" "$tmp/$1.txt"
+		status=0
+	fi
+	[ "$status" -eq 0 ] || return 1
 	grep -q '^PASS$' "$tmp/$1.txt" || return 1
 	! grep -q '^FAIL' "$tmp/$1.txt" || return 1
 	for c in $checks; do
@@ -88,6 +103,10 @@ icount="shift=3,sleep=off,align=off"
 
 run icount1 "$dir/demo.elf" 60 -icount "$icount"
 passed icount1 || { echo "FAIL: the $cpu demo failed under -icount"; fail=1; }
+# The virtual clock stands still while the host does not run the
+# emulator: the stall is always measured.
+grep -q '^ok   stall: [0-9]* ticks missed and counted' "$tmp/icount1.txt" ||
+	{ echo "FAIL: the $cpu demo did not measure the stall under -icount"; fail=1; }
 run icount2 "$dir/demo.elf" 60 -icount "$icount"
 passed icount2 || { echo "FAIL: the $cpu demo failed under -icount (second run)"; fail=1; }
 if cmp -s "$tmp/icount1" "$tmp/icount2"; then
@@ -98,7 +117,7 @@ else
 	fail=1
 fi
 run realtime "$dir/demo.elf" 60
-passed realtime || { echo "FAIL: the $cpu demo failed in real time"; fail=1; }
+passed realtime realtime || { echo "FAIL: the $cpu demo failed in real time"; fail=1; }
 
 # The broken images must not pass: the checks bite.
 broken_images='frame bracket'

@@ -166,11 +166,14 @@ regs_main(void *arg)
 
 static struct {
 	unsigned wakes;
-	unsigned late;         /* woken after two ticks past the deadline */
-	pmt_time_t worst;      /* the latest wake after its deadline */
-	uint64_t stall_missed; /* ticks missed during the stall */
-	uint64_t stall_ticks;  /* ticks taken in the five after it */
+	unsigned late;          /* woken after two ticks past the deadline */
+	unsigned excused;       /* so, but the host held a tick up */
+	pmt_time_t worst;       /* the latest wake after its deadline */
+	uint64_t stall_missed;  /* ticks missed during the stall */
+	uint64_t stall_ticks;   /* ticks taken in the five after it */
+	uint64_t stall_periods; /* periods those took, rounded up */
 	int stalled;
+	int stall_late; /* the run had ended before the stall's end */
 } sleeper;
 
 /* Interrupts masked for n tick periods: the ticks due meanwhile cannot be
@@ -191,39 +194,53 @@ static void *
 sleeper_main(void *arg)
 {
 	pmt_time_t deadline, now;
-	uint64_t missed;
+	uint64_t missed, delayed;
 	unsigned ticks;
 	struct pmt_stats st0, st1;
 
 	(void)arg;
 	while (!stop) {
+		delayed = pmt_virt_ticks_delayed();
 		deadline = pmt_now() + PMT_MSEC(SLEEP_MSEC);
 		pmt_sleep_until(deadline);
 		/*
 		 * The first tick at or after the deadline wakes this thread,
 		 * which outranks the busy ones, so it runs at once.  Counted
-		 * in ticks, not in time: the host of an emulator may stop it
-		 * for milliseconds anywhere, and a stall delays a tick or
-		 * turns ticks into missed ones, but it adds at most one tick
-		 * between that tick and this line.
+		 * in ticks, not in time, and one more allowed: the host of an
+		 * emulator running in real time may stop it for milliseconds
+		 * anywhere, between that tick and this line too.  A longer
+		 * stop shows as a delayed tick, and excuses the wake.
 		 */
 		ticks = pmt_virt_ticks_since(deadline);
 		now = pmt_now();
 		check_irq();
 		sleeper.wakes++;
-		if (now < deadline || ticks > 2)
+		if (now < deadline)
+			sleeper.late++;
+		else if (ticks > 2 && pmt_virt_ticks_delayed() != delayed)
+			sleeper.excused++;
+		else if (ticks > 2)
 			sleeper.late++;
 		if (now - deadline > sleeper.worst)
 			sleeper.worst = now - deadline;
-		if (sleeper.wakes == 20 && !sleeper.stalled) {
-			/* Once, halfway: a stall, then five ticks' time. */
+		if (sleeper.wakes == 5 && !sleeper.stalled) {
+			/*
+			 * Once, early: a stall, then five ticks' time, in
+			 * which a burst of the ticks held up would show as
+			 * more ticks than periods gone by (measured, as a
+			 * host may stretch the sleep).
+			 */
 			missed = pmt_virt_ticks_missed();
 			stall(STALL_TICKS);
 			pmt_stats(&st0);
+			now = pmt_now();
 			sleeper.stall_missed = pmt_virt_ticks_missed() - missed;
 			pmt_sleep(PMT_USEC(STALL_TICKS * TICK_USEC));
 			pmt_stats(&st1);
 			sleeper.stall_ticks = st1.ticks - st0.ticks;
+			sleeper.stall_periods =
+			    (pmt_now() - now) / PMT_USEC(TICK_USEC) + 1;
+			sleeper.stall_late = stop;
 			sleeper.stalled = 1;
 		}
 	}
@@ -358,18 +375,33 @@ pmt_virt_main(void)
 	sayu(sleeper.wakes);
 	say(" wakes, ");
 	sayu(sleeper.late);
-	say(" late, worst ");
+	say(" late (");
+	sayu(sleeper.excused);
+	say(" excused: a tick delayed by the host), worst ");
 	sayu(sleeper.worst / 1000);
 	say(" us after the deadline\n");
-	line_begin(sleeper.stalled && sleeper.stall_missed >= STALL_TICKS - 1 &&
-	           sleeper.stall_ticks <= STALL_TICKS + 1);
-	say("stall: ");
-	sayu(sleeper.stall_missed);
-	say(" ticks missed and counted, ");
-	sayu(sleeper.stall_ticks);
-	say(" ticks in the next ");
-	sayu(STALL_TICKS);
-	say("\n");
+	/*
+	 * In real time, a host that hardly runs the emulator can let the
+	 * whole run go by (the clock goes on) before the sleeper's fifth
+	 * wake; the tick stops when the threads do, and the stall proves
+	 * nothing then.  Under -icount that never happens, and
+	 * tests/baremetal.sh insists on the measured line there.
+	 */
+	if (sleeper.stalled && sleeper.stall_late) {
+		line_begin(1);
+		say("stall: not measured, the run ended first\n");
+	} else {
+		line_begin(sleeper.stalled &&
+		           sleeper.stall_missed >= STALL_TICKS - 1 &&
+		           sleeper.stall_ticks <= sleeper.stall_periods + 1);
+		say("stall: ");
+		sayu(sleeper.stall_missed);
+		say(" ticks missed and counted, then ");
+		sayu(sleeper.stall_ticks);
+		say(" ticks in ");
+		sayu(sleeper.stall_periods);
+		say(" periods\n");
+	}
 	line_begin(irq_off == 0);
 	say("interrupts found masked in threads: ");
 	sayu(irq_off);

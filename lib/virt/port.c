@@ -18,13 +18,14 @@
 #define TICK_RING 8
 
 static struct {
-	uint64_t hz;     /* counter frequency */
-	uint64_t period; /* the tick interval in counts; 0: not started */
-	uint64_t next;   /* counter value of the next tick */
-	uint64_t missed; /* ticks that came too late to be taken */
-	int armed;       /* the periodic tick runs */
-	int running;     /* between pmt_preempt_start() and stop */
-	unsigned taken;  /* ticks taken, modulo 2^32 */
+	uint64_t hz;      /* counter frequency */
+	uint64_t period;  /* the tick interval in counts; 0: not started */
+	uint64_t next;    /* counter value of the next tick */
+	uint64_t missed;  /* ticks that came too late to be taken */
+	uint64_t delayed; /* ticks taken over a quarter period late */
+	int armed;        /* the periodic tick runs */
+	int running;      /* between pmt_preempt_start() and stop */
+	unsigned taken;   /* ticks taken, modulo 2^32 */
 	pmt_time_t at[TICK_RING]; /* when: at[taken % TICK_RING] is next */
 } tick;
 
@@ -264,6 +265,13 @@ pmt_virt_ticks_missed(void)
 }
 
 /* Any context. */
+uint64_t
+pmt_virt_ticks_delayed(void)
+{
+	return tick.delayed;
+}
+
+/* Any context. */
 unsigned
 pmt_virt_ticks_since(pmt_time_t t)
 {
@@ -296,6 +304,8 @@ pmt_virt_tick(const void *frame)
 		return;
 	}
 	now = pmt_virt_counter();
+	if (now - tick.next > tick.period / 4)
+		tick.delayed++;
 	tick.next += tick.period;
 	if (tick.next <= now) {
 		late = (now - tick.next) / tick.period + 1;

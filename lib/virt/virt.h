@@ -63,6 +63,11 @@ uint64_t pmt_virt_counter(void);
 uint64_t pmt_virt_counter_hz(void);
 uint64_t pmt_virt_ticks_missed(void);
 
+/* Ticks taken more than a quarter of a period after they were due: held
+ * up by a section with interrupts masked, or by an emulator's host that
+ * did not run it.  Any context. */
+uint64_t pmt_virt_ticks_delayed(void);
+
 /* How many of the last few (up to 8) ticks were taken at time t or later
  * (pmt_now()'s time).  Any context. */
 unsigned pmt_virt_ticks_since(pmt_time_t t);
