@@ -3,8 +3,8 @@
 /*
  * port.c - the bare-metal port for QEMU's virt machines, the part both
  * CPUs share: the hooks of lib/port.h, the tick with its catch-up after a
- * stall, pmt_preempt_start() and pmt_preempt_stop(), and the console
- * helpers.  The CPU's part (lib/virt-<cpu>/) gives the timer, the
+ * stall, pmt_preempt_start() and pmt_preempt_stop(), and console
+ * output.  The CPU's part (lib/virt-<cpu>/) gives the timer, the
  * interrupt controller, the console's UART and the trap entry.
  * Freestanding: no C library.
  */
