@@ -16,7 +16,7 @@ extern "C" {
 #endif
 
 #define PMT_VERSION_MAJOR 0
-#define PMT_VERSION_MINOR 3
+#define PMT_VERSION_MINOR 4
 #define PMT_VERSION_PATCH 0
 
 /*
