@@ -120,6 +120,7 @@ struct machine {
 	char date[32];
 	const char *note;
 	long cpus;
+	double load[2]; /* 1-minute load average at the start and end, or -1 */
 };
 extern struct machine machine;
 
@@ -254,6 +255,7 @@ int hazards(void);
 /* A ratio in buf, with as many digits as tell: 1.23x, 12.3x, 123x. */
 void format_ratio(char *buf, size_t size, double v);
 void machine_probe(void);
+void machine_load(int end);
 void print_header(void);
 void print_table(void);
 void print_details(void);

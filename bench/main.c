@@ -403,6 +403,7 @@ main(int argc, char **argv)
 		return hazards();
 	settings(is_quick, nrounds, ms);
 	machine_probe();
+	machine_load(0);
 	peers_missing();
 
 	check_pmt(pmt_init(), "pmt_init");
@@ -427,6 +428,7 @@ main(int argc, char **argv)
 		sleep_round(r);
 	}
 	tickless();
+	machine_load(1);
 	for (k = 0; k < NBENCH; k++)
 		summarise(&benches[k]);
 	preempt_summarise();

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -123,6 +124,16 @@ machine_probe(void)
 #endif
 }
 
+/* Other work on the machine skews the figures: the header says how much
+ * there was. */
+void
+machine_load(int end)
+{
+	double v;
+
+	machine.load[end] = getloadavg(&v, 1) == 1 ? v : -1;
+}
+
 static const char *
 verdict(int met)
 {
@@ -139,6 +150,10 @@ print_header(void)
 	printf("cpu: %s, %s, %ld online\n", machine.cpu, machine.arch,
 	    machine.cpus);
 	printf("compiler: %s\n", machine.compiler);
+	if (machine.load[0] >= 0 && machine.load[1] >= 0)
+		printf("load average (1 min): %.2f at the start, %.2f at the "
+		       "end\n",
+		    machine.load[0], machine.load[1]);
 	if (machine.note != NULL)
 		printf("note: %s\n", machine.note);
 	printf("rounds: %d, interleaved (every row once a round, in turn), "
