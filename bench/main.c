@@ -12,7 +12,7 @@
  * again in the next round, so that a slow spell of the machine hits all
  * of them alike; each figure is the median over the rounds.  Before the
  * rounds, each row is warmed up and its iteration count calibrated to
- * take about 250 ms (20 ms with --quick).  Times come from
+ * take about 250 ms (15 ms with --quick).  Times come from
  * clock_gettime(CLOCK_MONOTONIC).  One operation is one switch in one
  * direction (one yield, one hand-over), one create+run+join, or one
  * lock+unlock or post+wait pair.  The rows of GNU Pth and State Threads
