@@ -19,8 +19,10 @@
  * run each in a child process of its own (bench/child.c).
  *
  * The table goes to standard output; --csv FILE writes every figure as
- * CSV, --svg FILE a bar chart of the rows on a log scale.  --hazards runs
- * only the measurement behind PMT_PREEMPT_SAFEPC (bench/hazards.c).
+ * CSV (--csv alone, or --csv -: the CSV on standard output instead of
+ * the table), --svg FILE a bar chart of the rows on a log scale.
+ * --hazards runs only the measurement behind PMT_PREEMPT_SAFEPC
+ * (bench/hazards.c).
  */
 #define _GNU_SOURCE
 
