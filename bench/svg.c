@@ -122,8 +122,10 @@ write_svg(const char *path)
 			}
 	if (rows == 0)
 		lo = hi = 1;
-	/* Whole decades around the figures. */
-	dlo = (int)floor(log10(lo));
+	/* Whole decades around the figures, with at least half a decade
+	 * below the shortest bar, which would be a sliver at a decade's
+	 * edge. */
+	dlo = (int)floor(log10(lo / 3));
 	dhi = (int)ceil(log10(hi));
 	if (dhi <= dlo)
 		dhi = dlo + 1;
@@ -154,6 +156,9 @@ write_svg(const char *path)
 	text(f, machine.compiler);
 	fprintf(f, " &#183; ");
 	text(f, machine.date);
+	if (machine.load[0] >= 0 && machine.load[1] >= 0)
+		fprintf(f, " &#183; load average %.2f to %.2f", machine.load[0],
+		    machine.load[1]);
 	if (machine.note != NULL) {
 		fprintf(f, " &#183; ");
 		text(f, machine.note);
@@ -246,14 +251,14 @@ write_svg(const char *path)
 
 	fprintf(f,
 	    "<text x=\"16\" y=\"%d\" fill=\"#444\" font-size=\"11\">"
-	    "Medians of %d interleaved rounds of one run; in brackets, the "
+	    "Medians of %d interleaved round%s of one run; in brackets, the "
 	    "time over libpmt's in the same group. One operation: one switch "
 	    "in one direction,</text>\n"
 	    "<text x=\"16\" y=\"%d\" fill=\"#444\" font-size=\"11\">"
 	    "one create+run+join, or one lock+unlock or post+wait pair. "
 	    "Absolute times drift between runs on a shared machine: compare "
 	    "the ratios.</text>\n",
-	    height - 30, set.rounds, height - 14);
+	    height - 30, set.rounds, set.rounds == 1 ? "" : "s", height - 14);
 	fprintf(f, "</svg>\n");
 	if (f == stdout)
 		return fflush(f) == 0 ? 0 : -1;
