@@ -3,7 +3,8 @@
 /*
  * busyutil.h - busy threads for the preemption tests: threads that spin
  * without yielding, and give up after a deadline rather than hang when
- * preemption does not move them along.  One test binary includes it.
+ * preemption does not move them along.  Each test binary that includes
+ * it has one copy of its state.
  */
 #ifndef PMT_BUSYUTIL_H
 #define PMT_BUSYUTIL_H
@@ -23,7 +24,7 @@ static volatile unsigned long spins[TEST_MAX_TURNERS];
 
 /* Every 1024 passes of a busy loop: past the deadline?  Then record it
  * and stop every busy thread. */
-static int
+static inline int
 overdue(unsigned long pass)
 {
 	if ((pass & 1023) != 0 || !test_expired(deadline))
@@ -34,7 +35,7 @@ overdue(unsigned long pass)
 }
 
 /* stats.ticks now, from any libpmt thread. */
-static uint64_t
+static inline uint64_t
 ticks_now(void)
 {
 	struct pmt_stats st;
@@ -44,7 +45,40 @@ ticks_now(void)
 	return st.ticks;
 }
 
-static void
+/* stats.preemptions now, from any libpmt thread. */
+static inline uint64_t
+preemptions_now(void)
+{
+	struct pmt_stats st;
+
+	if (pmt_stats(&st) != 0)
+		return 0;
+	return st.preemptions;
+}
+
+/* Spawns threads 0..n-1 on the big stacks (n at most TEST_BIG_STACKS),
+ * each with its number as argument; test body only. */
+static inline void
+spawn_all(pmt_t *tids, int n, void *(*entry)(void *), int prio)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_pmt_ok(test_spawn_big(
+		    &tids[i], entry, (void *)(uintptr_t)i, i, prio));
+}
+
+/* Joins them; test body only. */
+static inline void
+join_all(const pmt_t *tids, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_pmt_ok(pmt_join(tids[i], NULL));
+}
+
+static inline void
 assert_no_give_up(void)
 {
 	ck_assert_msg(!gave_up,
@@ -54,7 +88,7 @@ assert_no_give_up(void)
 }
 
 /* Spins until told to stop, counting its turns. */
-static void *
+static inline void *
 spin_until_stopped(void *arg)
 {
 	int me = (int)(uintptr_t)arg;

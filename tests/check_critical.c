@@ -32,27 +32,6 @@ wait_for_ticks(uint64_t target)
 		}
 }
 
-/* stats.preemptions now, from any libpmt thread. */
-static uint64_t
-preemptions_here(void)
-{
-	struct pmt_stats st;
-
-	if (pmt_stats(&st) != 0)
-		return 0;
-	return st.preemptions;
-}
-
-static uint64_t
-preemptions_now(void)
-{
-	struct pmt_stats st;
-
-	memset(&st, 0, sizeof st);
-	ck_assert_pmt_ok(pmt_stats(&st));
-	return st.preemptions;
-}
-
 /* ---------------------------------------------------------------- nesting */
 
 START_TEST(test_disable_and_enable_fail_with_enoinit_before_init)
@@ -158,7 +137,7 @@ section_holder(void *arg)
 			other_spins[1] = other_spins[2] = spins[1];
 			ticks_in_section = ticks_now() - t0;
 			phase = 1;
-			preempted_before = preemptions_here();
+			preempted_before = preemptions_now();
 		}
 	} else {
 		disable_ret[0] = pmt_preempt_disable();
@@ -172,10 +151,10 @@ section_holder(void *arg)
 		other_spins[2] = spins[1];
 		ticks_in_section = ticks_now() - t0;
 		phase = 1;
-		preempted_before = preemptions_here();
+		preempted_before = preemptions_now();
 		enable_ret[1] = pmt_preempt_enable();
 	}
-	preempted_after = preemptions_here();
+	preempted_after = preemptions_now();
 	phase = 2;
 	if (!use_macro)
 		enable_ret[2] = pmt_preempt_enable();

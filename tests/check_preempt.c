@@ -53,25 +53,6 @@ stats_now(void)
 	return st;
 }
 
-static void
-spawn_all(pmt_t *tids, int n, void *(*entry)(void *), int prio)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		ck_assert_pmt_ok(
-		    test_spawn_big(&tids[i], entry, PTR(i), i, prio));
-}
-
-static void
-join_all(const pmt_t *tids, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		ck_assert_pmt_ok(pmt_join(tids[i], NULL));
-}
-
 /* pmt_spawn() on slice i of the pool cut in n (n a power of two). */
 static int
 spawn_on_slice(
@@ -116,6 +97,19 @@ spin_to_goal(void *arg)
 	return NULL;
 }
 
+/* Starts n busy threads spinning to turns turns each, below main, and the
+ * tick of usec microseconds with flags; test body only. */
+static void
+start_spinning_to_goal(
+    pmt_t *tids, int n, unsigned long turns, unsigned long usec, unsigned flags)
+{
+	deadline = test_deadline_ms(GIVE_UP_MS);
+	nbusy = n;
+	goal = turns;
+	spawn_all(tids, n, spin_to_goal, LOW);
+	ck_assert_pmt_ok(pmt_preempt_start(usec, flags));
+}
+
 /* The original library's test: two endless loops, one priority. */
 START_TEST(test_two_busy_threads_take_turns_under_1ms_tick)
 {
@@ -123,11 +117,7 @@ START_TEST(test_two_busy_threads_take_turns_under_1ms_tick)
 	struct pmt_stats st;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	deadline = test_deadline_ms(GIVE_UP_MS);
-	nbusy = 2;
-	goal = 10;
-	spawn_all(tids, 2, spin_to_goal, LOW);
-	ck_assert_pmt_ok(pmt_preempt_start(1000, 0));
+	start_spinning_to_goal(tids, 2, 10, 1000, 0);
 	join_all(tids, 2);
 	ck_assert_pmt_ok(pmt_preempt_stop());
 	assert_no_give_up();
@@ -150,11 +140,7 @@ START_TEST(test_n_busy_threads_all_progress_within_bounded_ticks)
 	int n = 4 << _i; /* 4, then 8 */
 
 	ck_assert_int_eq(pmt_init(), 0);
-	deadline = test_deadline_ms(GIVE_UP_MS);
-	nbusy = n;
-	goal = 3;
-	spawn_all(tids, n, spin_to_goal, LOW);
-	ck_assert_pmt_ok(pmt_preempt_start(500, 0));
+	start_spinning_to_goal(tids, n, 3, 500, 0);
 	join_all(tids, n);
 	ck_assert_pmt_ok(pmt_preempt_stop());
 	assert_no_give_up();
@@ -261,11 +247,7 @@ START_TEST(test_thread_stats_count_preemptions_of_busy_threads)
 	int i, done = 0;
 
 	ck_assert_int_eq(pmt_init(), 0);
-	deadline = test_deadline_ms(GIVE_UP_MS);
-	nbusy = NSTATS;
-	goal = 10;
-	spawn_all(tids, NSTATS, spin_to_goal, LOW);
-	ck_assert_pmt_ok(pmt_preempt_start(500, 0));
+	start_spinning_to_goal(tids, NSTATS, 10, 500, 0);
 	/* Long sleeps: main's wake-ups take the CPU from a busy thread
 	 * without a preemption, and should be few. */
 	while (!done && !test_expired(deadline)) {
@@ -1346,11 +1328,7 @@ START_TEST(test_cputime_ticks_preempt_busy_threads)
 	ck_assert_int_eq(sigaction(SIGALRM, NULL, &alrm_before), 0);
 	ck_assert_int_eq(sigaction(SIGVTALRM, NULL, &vt_before), 0);
 	ck_assert_int_eq(pmt_init(), 0);
-	deadline = test_deadline_ms(GIVE_UP_MS);
-	nbusy = 2;
-	goal = 3;
-	spawn_all(tids, 2, spin_to_goal, LOW);
-	ck_assert_pmt_ok(pmt_preempt_start(4000, PMT_PREEMPT_CPUTIME));
+	start_spinning_to_goal(tids, 2, 3, 4000, PMT_PREEMPT_CPUTIME);
 	/* The tick is SIGVTALRM; SIGALRM is left alone. */
 	ck_assert_int_eq(sigaction(SIGVTALRM, NULL, &cur), 0);
 	ck_assert(cur.sa_sigaction != vt_before.sa_sigaction);
@@ -1376,11 +1354,7 @@ START_TEST(test_safepc_preempts_busy_threads_in_program_code)
 	pmt_t tids[2];
 
 	ck_assert_int_eq(pmt_init(), 0);
-	deadline = test_deadline_ms(GIVE_UP_MS);
-	nbusy = 2;
-	goal = 5;
-	spawn_all(tids, 2, spin_to_goal, LOW);
-	ck_assert_pmt_ok(pmt_preempt_start(200, PMT_PREEMPT_SAFEPC));
+	start_spinning_to_goal(tids, 2, 5, 200, PMT_PREEMPT_SAFEPC);
 	join_all(tids, 2);
 	ck_assert_pmt_ok(pmt_preempt_stop());
 	assert_no_give_up();

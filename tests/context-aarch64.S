@@ -13,10 +13,11 @@
  *           x2
  *
  * Loads x19-x28 with seed + 19 to seed + 28 and d8-d15 with the bits of
- * seed + 108 to seed + 115, calls fn(arg), and returns in x0 how many of
- * them came back different, plus 1 if x29 no longer addresses this
- * function's frame record.  fn switches threads: a switch that loses a
- * register, or gives a thread another's, shows here.  The function keeps
+ * seed + 108 to seed + 115, calls fn(arg), and returns in x0 a mask of
+ * those that came back different: bit r - 19 for xr, bit r + 2 for dr,
+ * and bit 18 if x29 no longer addresses this function's frame record.
+ * fn switches threads: a switch that loses a register, or gives a thread
+ * another's, shows here.  The function keeps
  * the registers for its own caller, in its 176-byte frame:
  *   sp + 0    x29, x30 (the frame record)
  *   sp + 16   x19-x28
@@ -43,19 +44,21 @@
 	fmov	d\r, x11
 .endm
 
-/* x0 += (x\r != seed + \r); x10 is the seed. */
+/* Bit r - 19 of x0 = (x\r != seed + \r); x10 is the seed. */
 .macro	CHECK_X r
 	add	x11, x10, #\r
 	cmp	x\r, x11
-	cinc	x0, x0, ne
+	cset	x12, ne
+	orr	x0, x0, x12, lsl #(\r - 19)
 .endm
 
-/* x0 += (d\r != the bits of seed + \r + 100). */
+/* Bit r + 2 of x0 = (d\r != the bits of seed + \r + 100). */
 .macro	CHECK_D r
 	add	x11, x10, #(\r + 100)
 	fmov	x12, d\r
 	cmp	x12, x11
-	cinc	x0, x0, ne
+	cset	x12, ne
+	orr	x0, x0, x12, lsl #(\r + 2)
 .endm
 
 	.text
@@ -103,7 +106,8 @@ test_hold_registers:
 	.endr
 	mov	x11, sp
 	cmp	x29, x11
-	cinc	x0, x0, ne
+	cset	x12, ne
+	orr	x0, x0, x12, lsl #18
 	/* Give the caller its registers back. */
 	ldp	x19, x20, [sp, #16]
 	ldp	x21, x22, [sp, #32]
