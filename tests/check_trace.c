@@ -5,10 +5,12 @@
  * known cooperative schedule, the ring's two ways of filling up, reading
  * in pieces, names and priorities, waits, the tick's events under
  * preemption, and the error codes of pmt_trace_start(), pmt_trace_stop(),
- * pmt_trace_info() and pmt_trace_read().
+ * pmt_trace_info(), pmt_trace_read() and pmt_trace_write_json().
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -58,6 +60,42 @@ expect_monotonic(void)
 }
 
 /* ---------------------------------------------------------------- errors */
+
+START_TEST(test_write_json_rejects_a_negative_fd)
+{
+	ck_assert_pmt_ok(pmt_init());
+	ck_assert_pmt_eq(pmt_trace_write_json(-1), PMT_EINVAL);
+}
+END_TEST
+
+/* A descriptor that refuses writes gives PMT_ESYS; one that takes them
+ * gets the JSON object, whole. */
+START_TEST(test_write_json_reports_a_failed_write)
+{
+	static char json[65536];
+	size_t len = 0;
+	ssize_t n;
+	int fds[2];
+
+	ck_assert_pmt_ok(pmt_init());
+	ck_assert_pmt_ok(pmt_trace_start(ring, 64, 0));
+	ck_assert_pmt_ok(pmt_yield());
+	ck_assert_pmt_ok(pmt_trace_stop());
+	ck_assert_int_eq(pipe(fds), 0);
+	/* A pipe's read end: write() fails with EBADF. */
+	ck_assert_pmt_eq(pmt_trace_write_json(fds[0]), PMT_ESYS);
+	ck_assert_pmt_ok(pmt_trace_write_json(fds[1]));
+	ck_assert_int_eq(close(fds[1]), 0);
+	while ((n = read(fds[0], json + len, sizeof json - 1 - len)) > 0)
+		len += (size_t)n;
+	json[len] = '\0';
+	ck_assert_int_eq(close(fds[0]), 0);
+	ck_assert_msg(strncmp(json, "{\"traceEvents\":[", 16) == 0,
+	    "the JSON begins with %.40s", json);
+	ck_assert_msg(len > 2 && json[len - 2] == '}' && json[len - 1] == '\n',
+	    "the JSON does not end with }: %zu bytes", len);
+}
+END_TEST
 
 START_TEST(test_start_rejects_bad_arguments)
 {
@@ -663,6 +701,8 @@ trace_suite(void)
 
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_start_rejects_bad_arguments);
+	tcase_add_test(tc, test_write_json_rejects_a_negative_fd);
+	tcase_add_test(tc, test_write_json_reports_a_failed_write);
 	tcase_add_test(tc, test_start_twice_is_ealready);
 	tcase_add_test(tc, test_stop_when_not_started_is_ealready);
 	tcase_add_test(tc, test_info_and_read_reject_null_pointers);
