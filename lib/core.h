@@ -13,6 +13,7 @@
 #include <pmt.h>
 
 #include "arch.h"
+#include "bits.h"
 #include "knobs.h"
 #include "port.h"
 #include "visibility.h"

@@ -63,7 +63,7 @@ pmt_sched_pop(void)
 
 	if (map == 0)
 		return NULL;
-	prio = 31u - (unsigned)__builtin_clz(map);
+	prio = pmt_bits_high32(map);
 	q = &pmt_core.ready[prio];
 	t = q->head;
 	q->head = t->next;

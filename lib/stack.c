@@ -183,8 +183,7 @@ pmt_core_stack_fault(const void *addr, const void *sp)
 		return 0;
 	for (w = 0; w < PMT_MAP_WORDS && hit == NULL; w++) {
 		for (bits = pmt_core.used[w]; bits != 0; bits &= bits - 1) {
-			t = &pmt_core.threads[w * 64 +
-			                      (unsigned)__builtin_ctzll(bits)];
+			t = &pmt_core.threads[w * 64 + pmt_bits_low64(bits)];
 			if ((t->stack_flags & PMT_STACK_GUARD) != 0 &&
 			    addr != NULL &&
 			    a >= (uintptr_t)t->stack_lo - guard &&

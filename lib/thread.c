@@ -27,7 +27,7 @@ slot_take(void)
 	for (w = 0; w < PMT_MAP_WORDS; w++) {
 		if (pmt_core.used[w] == UINT64_MAX)
 			continue;
-		slot = w * 64 + (unsigned)__builtin_ctzll(~pmt_core.used[w]);
+		slot = w * 64 + pmt_bits_low64(~pmt_core.used[w]);
 		if (slot >= MAX_THREADS)
 			return NULL;
 		pmt_core.used[w] |= (uint64_t)1 << (slot % 64);
@@ -74,8 +74,7 @@ stack_in_use(const unsigned char *lo, const unsigned char *hi)
 
 	for (w = 0; w < PMT_MAP_WORDS; w++) {
 		for (bits = pmt_core.used[w]; bits != 0; bits &= bits - 1) {
-			t = &pmt_core.threads[w * 64 +
-			                      (unsigned)__builtin_ctzll(bits)];
+			t = &pmt_core.threads[w * 64 + pmt_bits_low64(bits)];
 			if (lo < t->stack_hi && pmt_stack_base(t) < hi)
 				return 1;
 		}

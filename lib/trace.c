@@ -178,8 +178,7 @@ snapshot(void)
 	tr.started = now;
 	for (w = 0; w < PMT_MAP_WORDS; w++) {
 		for (bits = pmt_core.used[w]; bits != 0; bits &= bits - 1) {
-			t = &pmt_core.threads[w * 64 +
-			                      (unsigned)__builtin_ctzll(bits)];
+			t = &pmt_core.threads[w * 64 + pmt_bits_low64(bits)];
 			if (t->state == PMT_BLOCKED)
 				put(now, PMT_TRACE_THREAD, t->id, t->state,
 				    t->prio, waits_for(t), t->wait_kind);

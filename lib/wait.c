@@ -236,8 +236,7 @@ pmt_wait_break_deadlock(void)
 
 	for (w = 0; w < PMT_MAP_WORDS; w++) {
 		for (bits = pmt_core.used[w]; bits != 0; bits &= bits - 1) {
-			t = &pmt_core.threads[w * 64 +
-			                      (unsigned)__builtin_ctzll(bits)];
+			t = &pmt_core.threads[w * 64 + pmt_bits_low64(bits)];
 			if (t->state == PMT_BLOCKED &&
 			    (victim == NULL || t->prio > victim->prio))
 				victim = t;

@@ -46,7 +46,7 @@ AC_DEFUN([PMT_BAREMETAL], [
 # check build and run the CPU's image?  Sets pmt_baremetal_cpu to yes or
 # no and pmt_baremetal_summary; an error when that is no and the tests
 # were asked for with yes.  The compiler must compile freestanding code
-# and name its libgcc (for the bit scans of the core on riscv64).
+# and name its libgcc, which the images link for the demo kernel.
 AC_DEFUN([PMT_BAREMETAL_CPU], [
   pmt_baremetal_cpu=no
   AS_IF([test "x$enable_baremetal_tests" = xno],
