@@ -308,8 +308,10 @@ assert_sleeps_within_bounds(int busy_beside)
 		sleep_deadline = PMT_TIME_NEVER;
 		ck_assert_uint_ge(woke, start + PMT_MSEC(5));
 		late[i] = woke - (start + PMT_MSEC(5));
+		/* Under Valgrind, which delivers the tick late and in bursts,
+		 * the slack scales with its slowdown. */
 		if (busy_beside && TEST_TICK)
-			ck_assert_uint_le(ticks, 5 + 3);
+			ck_assert_uint_le(ticks, 5 + 3 * TEST_SLOWDOWN);
 		if (busy_beside && !TEST_TICK)
 			ck_assert_uint_le(yields_past_deadline, 1);
 	}
