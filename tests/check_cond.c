@@ -599,11 +599,7 @@ signal_then_spin(void *arg)
 {
 	if ((arg != NULL ? pmt_cond_broadcast(&c) : pmt_cond_signal(&c)) != 0)
 		bad++;
-	while (!waiter_ran && !overdue()) {
-		busy(100);
-		if (!TEST_TICK)
-			pmt_yield();
-	}
+	spin_until(&waiter_ran);
 	return arg;
 }
 

@@ -676,11 +676,7 @@ unlock_then_spin(void *arg)
 		bad++;
 	if (pmt_mutex_unlock(&m) != 0)
 		bad++;
-	while (!waiter_ran && !overdue()) {
-		busy(100);
-		if (!TEST_TICK)
-			pmt_yield();
-	}
+	spin_until(&waiter_ran);
 	return arg;
 }
 

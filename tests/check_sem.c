@@ -422,11 +422,7 @@ post_then_spin(void *arg)
 {
 	if (pmt_sem_post(&s) != 0)
 		bad++;
-	while (!waiter_ran && !overdue()) {
-		busy(100);
-		if (!TEST_TICK)
-			pmt_yield();
-	}
+	spin_until(&waiter_ran);
 	return arg;
 }
 

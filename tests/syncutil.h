@@ -157,6 +157,18 @@ overdue(void)
 	return 1;
 }
 
+/* Keeps the CPU, busy (and yielding now and then when there is no tick),
+ * until *flag is set or the give-up deadline has passed. */
+static inline void
+spin_until(const volatile int *flag)
+{
+	while (!*flag && !overdue()) {
+		busy(100);
+		if (!TEST_TICK)
+			pmt_yield();
+	}
+}
+
 static inline void
 assert_no_give_up(void)
 {
